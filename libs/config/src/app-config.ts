@@ -1,0 +1,64 @@
+/** The typed, nested configuration every service receives. Consumers declare the
+ * slice they need, e.g. `Pick<AppConfig, 'kafka'>`, so their dependencies show. */
+export interface AppConfig {
+  service: {
+    name: ServiceName;
+    environment: 'development' | 'production' | 'test';
+  };
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    pretty: boolean;
+  };
+  http: {
+    host: string;
+    port: number;
+  };
+  kafka: KafkaConfig;
+  mongo: MongoConfig;
+}
+
+export type ServiceName = 'ingest' | 'enrichment' | 'dispatcher' | 'monitor' | 'replay' | 'admin';
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  topics: {
+    partitions: number;
+    replicationFactor: number;
+    retentionMs: number;
+  };
+  producer: {
+    /** How long the first message of a micro-batch may wait for others. */
+    lingerMs: number;
+    /** A micro-batch is sent at once when it holds this many messages. */
+    maxBatchMessages: number;
+    /** Messages waiting or in flight; beyond this `produce()` fails fast. */
+    maxQueuedMessages: number;
+    /** How long the broker may take to acknowledge a batch. */
+    ackTimeoutMs: number;
+  };
+  consumer: {
+    maxBatchBytes: number;
+    sessionTimeoutMs: number;
+    /** Upper bound of the backoff between attempts of a failing batch. */
+    retryMaxMs: number;
+  };
+}
+
+export interface MongoConfig {
+  uri: string;
+  database: string;
+  /** How often the sweeper runs where the server has no TTL indexes. */
+  ttlSweepIntervalMs: number;
+}
+
+/** Per-service defaults that the environment can override. */
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  ingest: 8080,
+  monitor: 8081,
+  enrichment: 8082,
+  dispatcher: 8083,
+  replay: 0,
+  admin: 0,
+};

@@ -1,0 +1,3 @@
+export * from './envelope.schema';
+export * from './errors';
+export * from './topics';

@@ -1,0 +1,11 @@
+export { BatchConsumer } from './batch.consumer';
+export type { BatchConsumerOptions, BatchConsumerStats } from './batch.consumer';
+export { BatchingProducer } from './batching.producer';
+export type { OutgoingMessage } from './batching.producer';
+export * from './handler-outcome';
+export { createKafkaClient } from './kafka.client';
+export { KAFKA_CLIENT, KafkaModule } from './kafka.module';
+export { ProducerBackpressureError, toProduceError } from './produce-errors';
+export { ensurePipelineTopics, ensureTopics } from './topic.admin';
+export type { TopicSettings } from './topic.admin';
+export { retryWhileLeadersMove } from './leader-retry';

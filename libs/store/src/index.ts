@@ -1,0 +1,4 @@
+export { connectMongo } from './mongo.connection';
+export { MONGO_CONNECTION, StoreModule } from './store.module';
+export { ensureTtlIndex } from './ttl-index';
+export type { TtlHandle, TtlMode, TtlOptions } from './ttl-index';
