@@ -51,6 +51,8 @@ export interface MongoConfig {
   database: string;
   /** How often the sweeper runs where the server has no TTL indexes. */
   ttlSweepIntervalMs: number;
+  /** How often services reload sites, containers and destinations. */
+  configRefreshMs: number;
 }
 
 /** Per-service defaults that the environment can override. */

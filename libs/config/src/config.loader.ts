@@ -56,6 +56,7 @@ export function loadConfig(service: ServiceName, source: EnvSource): AppConfig {
       uri: env.MONGODB_URI,
       database: env.MONGODB_DATABASE,
       ttlSweepIntervalMs: env.MONGODB_TTL_SWEEP_MS,
+      configRefreshMs: env.CONFIG_REFRESH_MS,
     },
   };
 }

@@ -53,6 +53,8 @@ export const envSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]{1,63}$/, 'letters, digits, "_" and "-", at most 63')
     .default('tagrelay'),
   MONGODB_TTL_SWEEP_MS: int(100, 3_600_000).default(60_000),
+  /** Services see configuration changes within this period (plus a load). */
+  CONFIG_REFRESH_MS: int(100, 600_000).default(5000),
 });
 
 export type Env = z.infer<typeof envSchema>;

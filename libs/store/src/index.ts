@@ -1,4 +1,5 @@
 export { connectMongo } from './mongo.connection';
+export * from './site-config';
 export { MONGO_CONNECTION, StoreModule } from './store.module';
 export { ensureTtlIndex } from './ttl-index';
 export type { TtlHandle, TtlMode, TtlOptions } from './ttl-index';
