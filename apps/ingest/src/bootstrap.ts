@@ -1,8 +1,18 @@
 import { EnvSource } from '@tagrelay/config';
 import { RunningHttpService, startHttpService } from '@tagrelay/runtime';
+import { HIT_LIMITS } from './hits/hit-limits';
+import { registerBodyParsers } from './http/body-parsers';
 import { IngestModule } from './ingest.module';
 
 /** Starts the ingest service; `main.ts` and the tests both come through here. */
 export function bootstrap(env?: EnvSource): Promise<RunningHttpService> {
-  return startHttpService({ service: 'ingest', rootModule: () => IngestModule, env });
+  return startHttpService({
+    service: 'ingest',
+    rootModule: () => IngestModule,
+    env,
+    bodyLimit: HIT_LIMITS.batchBytes,
+    // NOTE: Nest routes unknown paths and body-parsing errors through its
+    // exception filters too, so IngestExceptionFilter shapes every error.
+    configure: (app) => registerBodyParsers(app.getHttpAdapter().getInstance()),
+  });
 }

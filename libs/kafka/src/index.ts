@@ -5,6 +5,8 @@ export type { OutgoingMessage } from './batching.producer';
 export * from './handler-outcome';
 export { createKafkaClient } from './kafka.client';
 export { KAFKA_CLIENT, KafkaModule } from './kafka.module';
+export type { KafkaModuleOptions } from './kafka.module';
+export { BrokerProbe } from './broker.probe';
 export { ProducerBackpressureError, toProduceError } from './produce-errors';
 export { ensurePipelineTopics, ensureTopics } from './topic.admin';
 export type { TopicSettings } from './topic.admin';

@@ -10,19 +10,26 @@ import { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '@tagrelay/config';
 import { HealthRegistry } from '@tagrelay/runtime';
+import { topicName } from '@tagrelay/contracts';
 import { BatchingProducer } from './batching.producer';
+import { BrokerProbe } from './broker.probe';
 import { createKafkaClient } from './kafka.client';
 
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
+export interface KafkaModuleOptions {
+  /** Topics (relative names) the service writes: readiness needs their leaders. */
+  writesTo?: string[];
+}
+
 /**
- * The service's Kafka client and its one shared, batching producer. Readiness
- * follows the producer: a service that cannot write to the broker is not ready.
+ * The service's Kafka client and its one shared, batching producer. A service
+ * is ready only while the broker answers and the topics it writes have leaders.
  */
 @Global()
 @Module({})
 export class KafkaModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: KafkaModuleOptions = {}): DynamicModule {
     return {
       module: KafkaModule,
       providers: [
@@ -38,6 +45,15 @@ export class KafkaModule {
           useFactory: (kafka: Kafka, config: AppConfig, logger: PinoLogger) =>
             new BatchingProducer(kafka, config.kafka.producer, logger.logger),
         },
+        {
+          provide: BrokerProbe,
+          inject: [KAFKA_CLIENT, APP_CONFIG],
+          useFactory: (kafka: Kafka, config: AppConfig) =>
+            new BrokerProbe(
+              kafka,
+              (options.writesTo ?? []).map((topic) => topicName(config.kafka.topicPrefix, topic)),
+            ),
+        },
         KafkaLifecycle,
       ],
       exports: [KAFKA_CLIENT, BatchingProducer],
@@ -48,15 +64,17 @@ export class KafkaModule {
 class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(BatchingProducer) private readonly producer: BatchingProducer,
+    @Inject(BrokerProbe) private readonly probe: BrokerProbe,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.health.register({ name: 'kafka', isHealthy: () => this.producer.healthy });
+    this.health.register({ name: 'kafka', isHealthy: () => this.probe.check() });
     await this.producer.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect();
+    await this.probe.close();
   }
 }

@@ -20,8 +20,13 @@ export interface HttpServiceOptions {
   rootModule: (config: AppConfig) => Type | DynamicModule;
   /** Tests pass their own environment; processes read theirs. */
   env?: EnvSource;
-  /** Fastify options of the app (body limit…). */
+  /** Largest request body the server reads, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Runs before `listen`: content-type parsers, hooks on the Fastify instance.
+   * A service that registers its own body parsers here turns Nest's off.
+   */
+  configure?: (app: NestFastifyApplication, config: AppConfig) => void | Promise<void>;
 }
 
 export interface RunningHttpService {
@@ -53,6 +58,9 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     // NOTE: keep-alive connections from site servers are the norm; a long
     // timeout lets them reuse a connection between bursts.
     keepAliveTimeout: 65_000,
+    routerOptions: { ignoreTrailingSlash: true },
+    // NOTE: behind a load balancer the client address is in X-Forwarded-For.
+    trustProxy: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     {
@@ -65,10 +73,11 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       ],
     },
     adapter,
-    { bufferLogs: true },
+    { bufferLogs: true, bodyParser: options.configure === undefined },
   );
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
+  await options.configure?.(app, config);
   await app.listen(config.http.port, config.http.host);
 
   const address = app.getHttpServer().address();

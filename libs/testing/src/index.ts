@@ -5,3 +5,8 @@ export type { ServerSource, TestServers } from './test-servers';
 export { waitFor } from './wait-for';
 export { probeService } from './service-probe';
 export type { ServiceProbe } from './service-probe';
+export { startPrivateServers } from './private-servers';
+export type { PrivateServers, ServerName } from './private-servers';
+export { seedConfig, TEST_WRITE_KEY, testSite } from './config-seeder';
+export { readTopic } from './topic-reader';
+export type { ReadMessage } from './topic-reader';

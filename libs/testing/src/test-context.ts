@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
+import pino from 'pino';
 import { AppConfig, EnvSource, loadConfig, ServiceName } from '@tagrelay/config';
+import { createKafkaClient, ensurePipelineTopics } from '@tagrelay/kafka';
 
 /** Every name a test creates carries this marker; destructive helpers check it. */
 export const TEST_MARKER = 'test';
@@ -17,6 +19,8 @@ export interface TestContext {
   /** Environment for a service under test (add overrides as needed). */
   env(overrides?: EnvSource): EnvSource;
   config(service: ServiceName, overrides?: EnvSource): AppConfig;
+  /** Creates every pipeline topic under this context's prefix. */
+  createTopics(): Promise<void>;
   /** Drops the database and deletes the topics of this context. */
   cleanup(): Promise<void>;
 }
@@ -51,6 +55,11 @@ export function createTestContext(): TestContext {
     mongodbUri: MONGODB_URI,
     env,
     config: (service, overrides) => loadConfig(service, env(overrides)),
+    createTopics: async () => {
+      const config = loadConfig('admin', env());
+      const logger = pino({ level: 'warn' });
+      await ensurePipelineTopics(createKafkaClient(config.kafka, logger), config.kafka, logger);
+    },
     cleanup: async () => {
       await Promise.all([
         dropTestDatabase(MONGODB_URI, database),

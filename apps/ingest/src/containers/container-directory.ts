@@ -1,0 +1,72 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Connection } from 'mongoose';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig } from '@tagrelay/config';
+import { HealthRegistry } from '@tagrelay/runtime';
+import {
+  ContainerRecord,
+  digestWriteKey,
+  MONGO_CONNECTION,
+  RefreshingSnapshot,
+  SiteConfigRepository,
+} from '@tagrelay/store';
+
+type Directory = Map<string, ContainerRecord>;
+
+/**
+ * Every container, in memory, reloaded every CONFIG_REFRESH_MS: the hot path
+ * never waits for MongoDB, and a store outage leaves ingest running on the
+ * last good copy.
+ */
+@Injectable()
+export class ContainerDirectory implements OnModuleInit, OnApplicationShutdown {
+  private readonly snapshot: RefreshingSnapshot<Directory>;
+
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'mongo'>,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    logger: PinoLogger,
+  ) {
+    const repository = new SiteConfigRepository(connection);
+    this.snapshot = new RefreshingSnapshot(
+      'containers',
+      async () =>
+        new Map((await repository.listContainers()).map((c) => [id(c.siteId, c.containerId), c])),
+      config.mongo.configRefreshMs,
+      logger.logger,
+    );
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.health.register({
+      name: 'configuration',
+      isHealthy: () => this.snapshot.ageMs < 5 * 60_000,
+    });
+    await this.snapshot.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.snapshot.stop();
+  }
+
+  find(siteId: string, containerId: string): ContainerRecord | undefined {
+    return this.snapshot.value.get(id(siteId, containerId));
+  }
+
+  /** Reload now (tests, and the admin import when run in-process). */
+  reload(): Promise<void> {
+    return this.snapshot.reload();
+  }
+}
+
+/**
+ * NOTE: the key is compared by digest: what a timing attack could learn is a
+ * prefix of a SHA-256, not of the key.
+ */
+export function acceptsWriteKey(container: ContainerRecord, key: string | undefined): boolean {
+  if (!key) return false;
+  return container.writeKeyDigests.includes(digestWriteKey(key));
+}
+
+const id = (siteId: string, containerId: string) => `${siteId}\u0000${containerId}`;

@@ -1,0 +1,102 @@
+import {
+  HIT_ENVELOPE_VERSION,
+  messageKey,
+  ServerHitEnvelope,
+  WebHitEnvelope,
+} from '@tagrelay/contracts';
+import type { ContainerRecord } from '@tagrelay/store';
+import { ParsedServerHit, ParsedWebHit, Variables } from './hit.parser';
+import { anonymizeIp } from './ip-anonymizer';
+import { uuidv7 } from './uuid-v7';
+
+export interface RequestFacts {
+  ip: string | undefined;
+  userAgent: string | undefined;
+  receivedAt: Date;
+}
+
+/** The envelope and the Kafka key it travels under (DESIGN.md). */
+export interface KeyedEnvelope<T> {
+  key: string;
+  envelope: T;
+}
+
+export function serverEnvelope(
+  container: ContainerRecord,
+  hit: ParsedServerHit,
+  facts: RequestFacts,
+): KeyedEnvelope<ServerHitEnvelope> {
+  const keys = reconciliationKeys(container, hit.variables, {});
+  const envelope: ServerHitEnvelope = {
+    v: HIT_ENVELOPE_VERSION,
+    kind: 'server',
+    eventId: hit.eventId ?? uuidv7(facts.receivedAt.getTime()),
+    siteId: container.siteId,
+    containerId: container.containerId,
+    receivedAt: facts.receivedAt.toISOString(),
+    ip: anonymizeIp(facts.ip, container.ipAnonymization),
+    userAgent: facts.userAgent ?? null,
+    variables: hit.variables as ServerHitEnvelope['variables'],
+    keys,
+  };
+  return { key: keyOf(container, keys, envelope.eventId), envelope };
+}
+
+export function webEnvelope(
+  container: ContainerRecord,
+  hit: ParsedWebHit,
+  facts: RequestFacts,
+): KeyedEnvelope<WebHitEnvelope> {
+  const keys = reconciliationKeys(container, hit.variables, hit.keys);
+  const envelope: WebHitEnvelope = {
+    v: HIT_ENVELOPE_VERSION,
+    kind: 'web',
+    eventId: hit.eventId ?? uuidv7(facts.receivedAt.getTime()),
+    siteId: container.siteId,
+    containerId: container.containerId,
+    receivedAt: facts.receivedAt.toISOString(),
+    ip: anonymizeIp(facts.ip, container.ipAnonymization),
+    userAgent: facts.userAgent ?? null,
+    variables: hit.variables as WebHitEnvelope['variables'],
+    keys,
+    cookies: pick(hit.cookies, container.cookies),
+    consent: hit.consent,
+    page: hit.page,
+  };
+  return { key: keyOf(container, keys, envelope.eventId), envelope };
+}
+
+/**
+ * The container's reconciliation keys present in the hit, in the container's
+ * order: explicit `keys` first, then variables of the same name.
+ */
+function reconciliationKeys(
+  container: ContainerRecord,
+  variables: Variables,
+  explicit: Record<string, string>,
+): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const name of container.reconciliationKeys) {
+    const value = explicit[name] ?? variables[name];
+    if (
+      (typeof value === 'string' && value !== '') ||
+      (typeof value === 'number' && Number.isFinite(value))
+    ) {
+      keys[name] = String(value);
+    }
+  }
+  return keys;
+}
+
+/** `siteId:<first key value>`, or `siteId:eventId` when the hit has no key. */
+function keyOf(container: ContainerRecord, keys: Record<string, string>, eventId: string): string {
+  const first = container.reconciliationKeys.find((name) => keys[name] !== undefined);
+  return messageKey(container.siteId, first ? keys[first] : eventId);
+}
+
+/** Only the cookies the container asked for travel on; the rest is dropped. */
+function pick(cookies: Record<string, string>, allowed: string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name of allowed) if (cookies[name] !== undefined) result[name] = cookies[name];
+  return result;
+}
