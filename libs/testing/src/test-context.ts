@@ -25,9 +25,16 @@ export interface TestContext {
   cleanup(): Promise<void>;
 }
 
-/** A topic prefix and a database of its own for one test file. */
-export function createTestContext(): TestContext {
-  const { KAFKA_BROKERS, MONGODB_URI } = process.env;
+/**
+ * A topic prefix and a database of its own for one test file, on the shared
+ * servers or on `servers` (e.g. `startPrivateServers()` for fault tests).
+ */
+export function createTestContext(servers?: {
+  kafkaBrokers: string;
+  mongodbUri: string;
+}): TestContext {
+  const KAFKA_BROKERS = servers?.kafkaBrokers ?? process.env.KAFKA_BROKERS;
+  const MONGODB_URI = servers?.mongodbUri ?? process.env.MONGODB_URI;
   if (!KAFKA_BROKERS || !MONGODB_URI) {
     throw new Error(
       'KAFKA_BROKERS / MONGODB_URI are not set: run integration tests through jest (global setup)',

@@ -177,8 +177,11 @@ function asObject(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** TRICKY: assigning these on a plain object changes its prototype. */
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 function checkName(name: string, field: string): void {
-  if (!NAME_PATTERN.test(name)) {
+  if (!NAME_PATTERN.test(name) || FORBIDDEN_NAMES.has(name)) {
     const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
     throw new ValidationError(
       `${field}.${shown}`,

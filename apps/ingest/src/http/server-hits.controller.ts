@@ -44,7 +44,7 @@ export class ServerHitsController {
         writeKey: header(request, 'x-api-key'),
         bodyBytes: request.bodyBytes ?? 0,
       },
-      [body ?? {}],
+      [body],
       requestFacts(request),
       false,
     );
