@@ -1,3 +1,5 @@
+import type { Partner } from '@tagrelay/contracts';
+
 /** The typed, nested configuration every service receives. Consumers declare the
  * slice they need, e.g. `Pick<AppConfig, 'kafka'>`, so their dependencies show. */
 export interface AppConfig {
@@ -15,6 +17,7 @@ export interface AppConfig {
   };
   kafka: KafkaConfig;
   mongo: MongoConfig;
+  dispatcher: DispatcherConfig;
 }
 
 export type ServiceName = 'ingest' | 'enrichment' | 'dispatcher' | 'monitor' | 'replay' | 'admin';
@@ -53,6 +56,28 @@ export interface MongoConfig {
   ttlSweepIntervalMs: number;
   /** How often services reload sites, containers and destinations. */
   configRefreshMs: number;
+}
+
+export interface DispatcherConfig {
+  /** DISPATCHER_PARTNER; the dispatcher's `--partner` argument wins over it. */
+  partner: Partner | null;
+  /** Attempts of one request inside the process before its events are parked. */
+  maxAttempts: number;
+  /** Exponential backoff (with jitter) between those attempts. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A partner request that takes longer is abandoned and retried. */
+  requestTimeoutMs: number;
+  /** Delay of each round in the retry topic; after the last, the dead-letter topic. */
+  retryDelaysMs: number[];
+  /** Requests in flight per destination (a destination's `concurrency` option wins). */
+  concurrency: number;
+  /** Requests per second per destination, 0 = none (`rateLimitPerSecond` option wins). */
+  rateLimitPerSecond: number;
+  /** How long a failing destination is skipped before one probe request. */
+  circuitCooldownMs: number;
+  /** Partitions of `events.enriched` handled at the same time by one process. */
+  partitionsConcurrently: number;
 }
 
 /** Per-service defaults that the environment can override. */

@@ -28,6 +28,18 @@ describe(loadConfig.name, () => {
     expect(sut.log.pretty).toBe(true);
   });
 
+  it('reads the dispatcher partner and its retry delays', () => {
+    const sut = loadConfig('dispatcher', {
+      DISPATCHER_PARTNER: 'ga4',
+      DISPATCHER_RETRY_DELAYS_MS: '500, 2000,',
+    });
+
+    expect(sut.http.port).toBe(8083);
+    expect(sut.dispatcher.partner).toBe('ga4');
+    expect(sut.dispatcher.retryDelaysMs).toEqual([500, 2000]);
+    expect(loadConfig('dispatcher', {}).dispatcher.partner).toBeNull();
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig('ingest', { HTTP_PORT: '' }).http.port).toBe(8080);
   });
@@ -39,6 +51,8 @@ describe(loadConfig.name, () => {
     ['KAFKA_TOPIC_PREFIX', 'bad prefix'],
     ['MONGODB_URI', 'http://db'],
     ['LOG_LEVEL', 'loud'],
+    ['DISPATCHER_PARTNER', 'tiktok'],
+    ['DISPATCHER_RETRY_DELAYS_MS', '1000,soon'],
   ])('rejects %s=%s and names the variable', (variable, value) => {
     const attempt = () => loadConfig('ingest', { [variable]: value });
 

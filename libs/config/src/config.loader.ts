@@ -58,6 +58,18 @@ export function loadConfig(service: ServiceName, source: EnvSource): AppConfig {
       ttlSweepIntervalMs: env.MONGODB_TTL_SWEEP_MS,
       configRefreshMs: env.CONFIG_REFRESH_MS,
     },
+    dispatcher: {
+      partner: env.DISPATCHER_PARTNER ?? null,
+      maxAttempts: env.DISPATCHER_MAX_ATTEMPTS,
+      backoffBaseMs: env.DISPATCHER_BACKOFF_BASE_MS,
+      backoffMaxMs: env.DISPATCHER_BACKOFF_MAX_MS,
+      requestTimeoutMs: env.DISPATCHER_REQUEST_TIMEOUT_MS,
+      retryDelaysMs: env.DISPATCHER_RETRY_DELAYS_MS,
+      concurrency: env.DISPATCHER_CONCURRENCY,
+      rateLimitPerSecond: env.DISPATCHER_RATE_LIMIT,
+      circuitCooldownMs: env.DISPATCHER_CIRCUIT_COOLDOWN_MS,
+      partitionsConcurrently: env.DISPATCHER_PARTITIONS_CONCURRENTLY,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PARTNERS } from '@tagrelay/contracts';
 
 /**
  * Every environment variable Tagrelay reads, with its default. This is the only
@@ -14,6 +15,16 @@ const csv = z
       .filter((item) => item.length > 0),
   )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1));
+const msList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0)
+      .map(Number),
+  )
+  .pipe(z.array(z.number().int().min(0).max(7 * 86_400_000)).max(50));
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -55,6 +66,24 @@ export const envSchema = z.object({
   MONGODB_TTL_SWEEP_MS: int(100, 3_600_000).default(60_000),
   /** Services see configuration changes within this period (plus a load). */
   CONFIG_REFRESH_MS: int(100, 600_000).default(5000),
+
+  /** The partner a dispatcher process serves; `dispatcher --partner <name>` wins. */
+  DISPATCHER_PARTNER: z.enum(PARTNERS).optional(),
+  /** Attempts of one request inside the process before it is parked. */
+  DISPATCHER_MAX_ATTEMPTS: int(1, 20).default(3),
+  DISPATCHER_BACKOFF_BASE_MS: int(1, 60_000).default(250),
+  DISPATCHER_BACKOFF_MAX_MS: int(1, 600_000).default(10_000),
+  DISPATCHER_REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  /** Delay of each round in `dispatch.<partner>.retry`; after the last, the dead-letter topic. */
+  DISPATCHER_RETRY_DELAYS_MS: msList.default([30_000, 120_000, 600_000, 1_800_000, 3_600_000]),
+  /** Requests in flight per destination, unless the destination sets `concurrency`. */
+  DISPATCHER_CONCURRENCY: int(1, 1000).default(16),
+  /** Requests per second per destination (0 = no limit), unless it sets `rateLimitPerSecond`. */
+  DISPATCHER_RATE_LIMIT: int(0, 100_000).default(0),
+  /** How long a destination that keeps failing is skipped (its events parked) before a probe. */
+  DISPATCHER_CIRCUIT_COOLDOWN_MS: int(10, 3_600_000).default(10_000),
+  /** Partitions of `events.enriched` handled at the same time by one process. */
+  DISPATCHER_PARTITIONS_CONCURRENTLY: int(1, 100).default(4),
 });
 
 export type Env = z.infer<typeof envSchema>;
