@@ -2,6 +2,7 @@ import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaConfig } from '@tagrelay/config';
 import { allPipelineTopics, topicName } from '@tagrelay/contracts';
+import { retryWhileLeadersMove } from './leader-retry';
 
 export interface TopicSettings {
   partitions: number;
@@ -23,20 +24,25 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = names.filter((name) => !existing.has(name));
-    if (missing.length === 0) return [];
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: settings.partitions,
-        replicationFactor: settings.replicationFactor,
-        configEntries: [{ name: 'retention.ms', value: String(settings.retentionMs) }],
-      })),
+    // TRICKY: createTopics with waitForLeaders can fail with a retriable error
+    // although the topic was created; the retry lists again and creates only
+    // what is still missing.
+    return await retryWhileLeadersMove(async () => {
+      const existing = new Set(await admin.listTopics());
+      const missing = names.filter((name) => !existing.has(name));
+      if (missing.length === 0) return [];
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: settings.partitions,
+          replicationFactor: settings.replicationFactor,
+          configEntries: [{ name: 'retention.ms', value: String(settings.retentionMs) }],
+        })),
+      });
+      logger.info({ topics: missing }, 'topics created');
+      return missing;
     });
-    logger.info({ topics: missing }, 'topics created');
-    return missing;
   } finally {
     await admin.disconnect();
   }

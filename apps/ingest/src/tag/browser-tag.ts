@@ -2,7 +2,8 @@ import type { ContainerRecord } from '@tagrelay/store';
 
 /**
  * The browser tag, written small by hand (it must stay under 2 KB). It:
- * - merges `window.dataLayer` (objects pushed in order, later wins);
+ * - merges `window.dataLayer` (objects pushed in order, later wins; `consent`
+ *   updates merge per category, as consent-mode updates do);
  * - waits for consent: sends only once `consent` in the data layer grants at
  *   least one category, and re-checks on every `dataLayer.push`;
  * - needs a reconciliation key (from the data layer, else a cookie of that
@@ -12,7 +13,7 @@ import type { ContainerRecord } from '@tagrelay/store';
  *   preflight), else `fetch` with keepalive, to the origin it was loaded from.
  */
 const TEMPLATE = `(function(w,d){var C=__CONFIG__,s=d.currentScript,b=s?new URL(s.src).origin:"",S=0;
-function L(){var o={};(w.dataLayer||[]).forEach(function(e){if(e&&typeof e=="object"&&!Array.isArray(e))for(var k in e)o[k]=e[k]});return o}
+function L(){var o={};(w.dataLayer||[]).forEach(function(e){if(e&&typeof e=="object"&&!Array.isArray(e))for(var k in e)o[k]=k=="consent"?Object.assign({},o[k],e[k]):e[k]});return o}
 function K(n){var m=d.cookie.match(new RegExp("(?:^|; )"+n.replace(/[.$]/g,"\\\\$&")+"=([^;]*)"));return m?decodeURIComponent(m[1]):void 0}
 function G(){if(S)return;var v=L(),c=v.consent||{},g=0,k,x,h={keys:{},cookies:{},variables:{},consent:{},page:{url:location.href,referrer:d.referrer||null}};
 for(k in c)if(typeof c[k]=="boolean"){h.consent[k]=c[k];if(c[k])g=1}if(!g)return;

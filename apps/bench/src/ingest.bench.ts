@@ -1,0 +1,187 @@
+/* eslint-disable no-restricted-properties -- hands the servers' settings to the child processes */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { REPO_ROOT, seedConfig, TEST_WRITE_KEY, testSite, waitFor } from '@tagrelay/testing';
+import { benchEnvironment, printTable, round } from './bench-support';
+
+type Run = {
+  name: string;
+  requests: number;
+  ok: number;
+  errors: number;
+  'hits/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+};
+
+/**
+ * `npm run bench -- ingest [seconds=10] [connections=100]`: POST /v1/hit with
+ * a realistic 0.5 KB body against (a) the real ingest service writing to the
+ * real broker (acks=all) and (b) a bare Fastify server answering 204, with
+ * the same load generator and connections, each server in its own process.
+ */
+export async function run(args: string[]): Promise<void> {
+  const seconds = Number(args[0] ?? 10);
+  const connections = Number(args[1] ?? 100);
+  const env = await benchEnvironment();
+  const childEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    KAFKA_BROKERS: env.servers.kafkaBrokers,
+    MONGODB_URI: env.servers.mongodbUri,
+    MONGODB_DATABASE: env.database,
+    KAFKA_TOPIC_PREFIX: env.topicPrefix,
+  };
+  await runChild('admin', ['topics', 'create'], childEnv);
+  await seedConfig({ uri: env.servers.mongodbUri, database: env.database }, [testSite()]);
+  const body = JSON.stringify(realisticHit());
+
+  const ingestPort = await freePort();
+  const ingest = start(resolve(REPO_ROOT, 'apps/ingest/src/main.ts'), {
+    ...childEnv,
+    HTTP_PORT: String(ingestPort),
+  });
+  const bare = start(resolve(REPO_ROOT, 'apps/bench/src/bare-fastify.server.ts'), {
+    ...childEnv,
+    HTTP_PORT: String(await freePort()),
+  });
+  try {
+    const ingestUrl = `http://127.0.0.1:${ingestPort}`;
+    await waitFor('ingest ready', async () => (await fetch(`${ingestUrl}/readyz`)).ok, {
+      timeoutMs: 60_000,
+    });
+    const bareUrl = await bare.url;
+
+    const results: Run[] = [];
+    for (const [name, url] of [
+      ['bare Fastify, 204', bareUrl],
+      ['ingest → Kafka (acks=all), 202', ingestUrl],
+    ] as const) {
+      await load(url, body, connections, 3); // warm-up: JIT, connections, producer batches
+      results.push(summarise(name, await load(url, body, connections, seconds)));
+    }
+    const [baseline, real] = results;
+    printTable(
+      `POST /v1/hit, ${Buffer.byteLength(body)} B body, ${connections} connections, ${seconds} s each`,
+      results,
+    );
+    const onBroker = await countMessages(env.servers.kafkaBrokers, `${env.topicPrefix}hits.server`);
+    console.log(`ratio ingest/bare: ${round(real['hits/s'] / baseline['hits/s'], 2)}`);
+    console.log(
+      `hits on the broker: ${onBroker} (warm-up included); non-2xx answers of ingest: ${real.requests - real.ok}`,
+    );
+  } finally {
+    ingest.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
+    await env.cleanup();
+  }
+}
+
+function realisticHit(): Record<string, unknown> {
+  return {
+    event: 'purchase',
+    user_id: 'u-4f1c2b7e-91aa-4c55-b0a7-7d1f9c2e8a11',
+    basket_id: 'b-20261204-88812',
+    order_id: 'ORD-2026-000123456',
+    amount: 129.9,
+    currency: 'EUR',
+    email: 'jane.doe@example.com',
+    page_url: 'https://shop.example/checkout/confirmation?step=3&utm_source=newsletter',
+    items: [
+      { sku: 'SKU-12345', name: 'Running shoes', price: 89.9, quantity: 1 },
+      { sku: 'SKU-67890', name: 'Sport socks (3 pairs)', price: 20, quantity: 2 },
+    ],
+    coupon: 'WINTER10',
+    shipping: 'express',
+  };
+}
+
+function load(
+  url: string,
+  body: string,
+  connections: number,
+  duration: number,
+): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${url}/v1/hit/shop/web`,
+    method: 'POST',
+    connections,
+    duration,
+    headers: { 'content-type': 'application/json', 'x-api-key': TEST_WRITE_KEY },
+    body,
+  });
+}
+
+function summarise(name: string, result: autocannon.Result): Run {
+  const ok = result['2xx'];
+  return {
+    name,
+    requests: result.requests.total,
+    ok,
+    errors: result.errors + result.non2xx,
+    'hits/s': Math.round(ok / result.duration),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+  };
+}
+
+function start(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = new Promise<string>((resolveUrl) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening (http:\/\/\S+)/.exec(chunk.toString());
+      if (match) resolveUrl(match[1]);
+    });
+  });
+  return { child, url };
+}
+
+function runChild(app: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', resolve(REPO_ROOT, `apps/${app}/src/main.ts`), ...args],
+      {
+        cwd: REPO_ROOT,
+        env,
+        stdio: 'inherit',
+      },
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolveRun() : reject(new Error(`${app} ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+async function countMessages(brokers: string, topic: string): Promise<number> {
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, entry) => sum + Number(entry.high) - Number(entry.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
