@@ -1,0 +1,14 @@
+export * from './partner.connector';
+export { connectorFor } from './connectors';
+export { DestinationRules } from './mapping/destination-rules';
+export { optionNumber } from './common/settings';
+export { REDACTED } from './common/redaction';
+export { parseRetryAfter } from './common/verdict';
+export { sha256Hex, md5Hex } from './common/hashing';
+export { MetaConnector, META_MAX_EVENTS } from './meta/meta.connector';
+export { normalizeUserData, normalizePhone } from './meta/meta.user-data';
+export { Ga4Connector, gaClientId } from './ga4/ga4.connector';
+export { GA4_LIMITS } from './ga4/ga4.validation';
+export { CriteoConnector, CRITEO_EVENTS, hashedEmail } from './criteo/criteo.connector';
+export { WebhookConnector } from './webhook/webhook.connector';
+export { signWebhook } from './webhook/webhook.signature';
