@@ -67,7 +67,9 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       module: class AppRootModule {},
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
+        // NOTE: no per-request logger middleware: it costs an AsyncLocalStorage
+        // context per request on the hot path, and modules log with their own child.
+        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false }, forRoutes: [] }),
         RuntimeModule,
         options.rootModule(config),
       ],
