@@ -10,3 +10,5 @@ export type { PrivateServers, ServerName } from './private-servers';
 export { seedConfig, TEST_WRITE_KEY, testSite } from './config-seeder';
 export { readTopic } from './topic-reader';
 export type { ReadMessage } from './topic-reader';
+export { PartnerServer } from './partner-server';
+export type { PartnerBehaviour, PartnerServerOptions, RecordedRequest } from './partner-server';
