@@ -35,8 +35,6 @@ export class BatchingProducer {
   private lingerTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private connected = false;
-  private lastFailureAt = 0;
-  private lastSuccessAt = 0;
 
   constructor(
     kafka: Kafka,
@@ -84,11 +82,6 @@ export class BatchingProducer {
     return this.queuedMessages;
   }
 
-  /** False after a failed send, until a later send succeeds. */
-  get healthy(): boolean {
-    return this.connected && this.lastFailureAt <= this.lastSuccessAt;
-  }
-
   /** Sends what waits, waits for everything in flight, then disconnects. */
   async disconnect(): Promise<void> {
     this.flush();
@@ -130,10 +123,8 @@ export class BatchingProducer {
         compression: CompressionTypes.None,
         topicMessages: [...byTopic.values()],
       });
-      this.lastSuccessAt = Date.now();
       for (const request of requests) request.resolve();
     } catch (error) {
-      this.lastFailureAt = Date.now();
       const mapped = toProduceError(error);
       this.log.warn({ err: mapped, messages: count }, 'produce failed');
       for (const request of requests) request.reject(mapped);

@@ -53,11 +53,6 @@ export class ContainerDirectory implements OnModuleInit, OnApplicationShutdown {
   find(siteId: string, containerId: string): ContainerRecord | undefined {
     return this.snapshot.value.get(id(siteId, containerId));
   }
-
-  /** Reload now (tests, and the admin import when run in-process). */
-  reload(): Promise<void> {
-    return this.snapshot.reload();
-  }
 }
 
 /**
