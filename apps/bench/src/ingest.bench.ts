@@ -1,4 +1,4 @@
-/* eslint-disable no-restricted-properties -- hands the servers' settings to the child processes */
+/* eslint-disable no-console, no-restricted-properties -- prints its numbers; hands the servers' settings to the child processes */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
