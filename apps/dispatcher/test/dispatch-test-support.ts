@@ -152,25 +152,41 @@ export class DispatchTopics {
     return this.collected.filter((message) => message.topic === topic) as CollectedMessage<T>[];
   }
 
-  /** Waits until every event has a record with a final status, then returns the records. */
+  /**
+   * Waits until every event has a record with one of `statuses` (of one
+   * destination, when given), then returns the records of those events.
+   */
   async settled(
     eventIds: Set<string>,
-    statuses = ['delivered', 'filtered', 'failed'],
-    timeoutMs = 30_000,
-  ) {
+    {
+      statuses = ['delivered', 'filtered', 'failed'],
+      destinationId,
+      timeoutMs = 30_000,
+    }: SettleOptions = {},
+  ): Promise<DeliveryValue[]> {
+    const mine = () =>
+      this.deliveries(eventIds).filter(
+        (record) => destinationId === undefined || record.destinationId === destinationId,
+      );
     return waitFor(
       `final records of ${eventIds.size} events`,
       () => {
         const done = new Set(
-          this.deliveries(eventIds)
+          mine()
             .filter((record) => statuses.includes(record.status))
             .map((record) => record.eventId),
         );
-        return done.size === eventIds.size && this.deliveries(eventIds);
+        return done.size === eventIds.size && mine();
       },
       { timeoutMs },
     );
   }
+}
+
+export interface SettleOptions {
+  statuses?: DeliveryValue['status'][];
+  destinationId?: string;
+  timeoutMs?: number;
 }
 
 export interface DeliveryValue {
