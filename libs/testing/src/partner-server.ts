@@ -35,6 +35,8 @@ export type PartnerBehaviour =
   | { kind: 'hang' };
 
 export interface PartnerServerOptions {
+  /** Listen on this port (to come back where a stopped partner was); default: a free one. */
+  port?: number;
   /** Keep every request in `requests` (default); benchmarks turn it off. */
   record?: boolean;
   /** Called for every request once its body is read (benchmarks count here). */
@@ -65,7 +67,7 @@ export class PartnerServer {
     const server = createServer();
     // NOTE: longer than the client's keep-alive, so the client closes idle sockets first.
     server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const partner = new PartnerServer(server, `http://127.0.0.1:${port}`, options);
     server.on('request', (request: IncomingMessage, response: ServerResponse) =>

@@ -26,6 +26,7 @@ export class DispatchConsumer implements OnApplicationBootstrap, OnModuleDestroy
   readonly consumer: BatchConsumer;
   readonly groupId: string;
   private readonly pauses: PartitionPauses;
+  private readonly handler: DispatchHandler;
 
   constructor(
     @Inject(KAFKA_CLIENT) kafka: Kafka,
@@ -35,6 +36,7 @@ export class DispatchConsumer implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(DISPATCH_PARTNER) partner: Partner,
     logger: PinoLogger,
   ) {
+    this.handler = handler;
     const prefix = config.kafka.topicPrefix;
     const eventsTopic = topicName(prefix, PIPELINE_TOPICS.enrichedEvents);
     const retryTopic = topicName(prefix, dispatchRetryTopic(partner));
@@ -64,6 +66,7 @@ export class DispatchConsumer implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.handler.stopping = true;
     this.pauses.clear();
     await this.consumer.stop();
   }

@@ -36,6 +36,12 @@ const HOLD_MS = 1000;
 export class DispatchHandler {
   private readonly finished = new FinishedJobs();
   private readonly log: Logger;
+  /**
+   * Set when the process stops. TRICKY: kafkajs skips commits once its
+   * consumer is stopping, so work started then would be done twice (by us
+   * and by the next owner): batches not yet started are handed back instead.
+   */
+  stopping = false;
 
   constructor(
     private readonly directory: DestinationDirectory,
@@ -49,6 +55,7 @@ export class DispatchHandler {
 
   /** A batch of `events.enriched`: unreadable events are dead-lettered by the consumer. */
   async handleEnriched(messages: ConsumedMessage[]): Promise<HandlerOutcome[]> {
+    if (this.stopping) return messages.map(() => retryLater('stopping'));
     const stop = batchSeconds.startTimer({ partner: this.partner, source: 'events' });
     const outcomes: HandlerOutcome[] = [];
     const work: Work[] = [];
@@ -84,6 +91,7 @@ export class DispatchHandler {
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       cut = firstNotDue(facts, Date.now());
     }
+    if (this.stopping) return messages.map(() => retryLater('stopping'));
 
     const work: Work[] = [];
     const unreadable: { message: ConsumedMessage; step: string; reason: string }[] = [];

@@ -167,28 +167,30 @@ export class DeliveryEngine {
         outcome = await this.attempt(destination, request, ++attempts);
       } catch (error) {
         if (admission.kind === 'probe') gate.abandonProbe();
-        throw error;
-      } finally {
         gate.release();
+        throw error;
       }
       last = outcome;
+      // NOTE: the gate learns the verdict before the slot is given back, so
+      // requests waiting for it see a failure before they go.
       const { verdict } = outcome;
       if (verdict.kind !== 'retry') {
         gate.succeeded();
+        gate.release();
         return outcome;
       }
       const wait =
         verdict.retryAfterMs ??
         backoffDelay(attempts, this.settings.backoffBaseMs, this.settings.backoffMaxMs);
       // A probe gets one attempt: while the partner is down, batches must not wait on it.
-      if (
+      const lastTry =
         admission.kind === 'probe' ||
         attempts >= this.settings.maxAttempts ||
-        wait > this.settings.backoffMaxMs
-      ) {
-        gate.failed(verdict.reason, verdict.retryAfterMs);
-        return outcome;
-      }
+        wait > this.settings.backoffMaxMs;
+      if (lastTry) gate.failed(verdict.reason, verdict.retryAfterMs);
+      const paused = lastTry || gate.attemptFailed(verdict.reason, verdict.retryAfterMs);
+      gate.release();
+      if (paused) return outcome;
       await sleep(wait);
     }
   }
