@@ -18,6 +18,7 @@ export interface AppConfig {
   kafka: KafkaConfig;
   mongo: MongoConfig;
   dispatcher: DispatcherConfig;
+  enrichment: EnrichmentConfig;
 }
 
 export type ServiceName = 'ingest' | 'enrichment' | 'dispatcher' | 'monitor' | 'replay' | 'admin';
@@ -78,6 +79,15 @@ export interface DispatcherConfig {
   circuitCooldownMs: number;
   /** Partitions of `events.enriched` handled at the same time by one process. */
   partitionsConcurrently: number;
+}
+
+export interface EnrichmentConfig {
+  /** Partitions of `hits.web` and `hits.server` handled at the same time by one process. */
+  partitionsConcurrently: number;
+  /** How often parked server hits whose match window has passed are emitted as misses. */
+  pendingSweepMs: number;
+  /** After this, a parked hit claimed by a process that died is taken over by another. */
+  claimLeaseMs: number;
 }
 
 /** Per-service defaults that the environment can override. */

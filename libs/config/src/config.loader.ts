@@ -70,6 +70,11 @@ export function loadConfig(service: ServiceName, source: EnvSource): AppConfig {
       circuitCooldownMs: env.DISPATCHER_CIRCUIT_COOLDOWN_MS,
       partitionsConcurrently: env.DISPATCHER_PARTITIONS_CONCURRENTLY,
     },
+    enrichment: {
+      partitionsConcurrently: env.ENRICHMENT_PARTITIONS_CONCURRENTLY,
+      pendingSweepMs: env.ENRICHMENT_PENDING_SWEEP_MS,
+      claimLeaseMs: env.ENRICHMENT_CLAIM_LEASE_MS,
+    },
   };
 }
 

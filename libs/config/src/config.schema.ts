@@ -84,6 +84,13 @@ export const envSchema = z.object({
   DISPATCHER_CIRCUIT_COOLDOWN_MS: int(10, 3_600_000).default(10_000),
   /** Partitions of `events.enriched` handled at the same time by one process. */
   DISPATCHER_PARTITIONS_CONCURRENTLY: int(1, 100).default(4),
+
+  /** Partitions of `hits.web` and `hits.server` handled at the same time by one process. */
+  ENRICHMENT_PARTITIONS_CONCURRENTLY: int(1, 100).default(4),
+  /** How often parked server hits whose match window has passed go out as misses. */
+  ENRICHMENT_PENDING_SWEEP_MS: int(50, 600_000).default(1000),
+  /** After this, a parked hit claimed by a process that died is taken over by another. */
+  ENRICHMENT_CLAIM_LEASE_MS: int(1000, 3_600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
