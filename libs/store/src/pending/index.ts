@@ -1,0 +1,3 @@
+export { PendingRepository } from './pending.repository';
+export type { ClaimTerms } from './pending.repository';
+export type { ParkedHit } from './pending.schema';
