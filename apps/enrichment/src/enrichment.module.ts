@@ -1,9 +1,38 @@
 import { Module } from '@nestjs/common';
+import { deadLetterTopic, PIPELINE_TOPICS } from '@tagrelay/contracts';
 import { KafkaModule } from '@tagrelay/kafka';
 import { StoreModule } from '@tagrelay/store';
+import { EnrichmentConsumer } from './consumer/enrichment.consumer';
+import { ContainerCatalog } from './containers/container-catalog';
+import { ServerHitsHandler } from './join/server-hits.handler';
+import { WebHitsHandler } from './join/web-hits.handler';
+import { LateRelease } from './late/late-release.service';
+import { PendingSweeper } from './late/pending.sweeper';
+import { EnrichedEventWriter } from './output/enriched-event.writer';
+import { EnrichmentStoreIndexes, repositoryProviders } from './store/enrichment-store';
 
-/** Joins server hits with the web data of their reconciliation key. */
+/** Where hits are joined: web data kept per visitor key, server hits enriched with it. */
 @Module({
-  imports: [KafkaModule.forRoot(), StoreModule.forRoot()],
+  imports: [
+    KafkaModule.forRoot({
+      writesTo: [
+        PIPELINE_TOPICS.enrichedEvents,
+        deadLetterTopic(PIPELINE_TOPICS.webHits),
+        deadLetterTopic(PIPELINE_TOPICS.serverHits),
+      ],
+    }),
+    StoreModule.forRoot(),
+  ],
+  providers: [
+    ...repositoryProviders,
+    EnrichmentStoreIndexes,
+    ContainerCatalog,
+    EnrichedEventWriter,
+    LateRelease,
+    PendingSweeper,
+    WebHitsHandler,
+    ServerHitsHandler,
+    EnrichmentConsumer,
+  ],
 })
 export class EnrichmentModule {}

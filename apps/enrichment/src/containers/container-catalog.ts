@@ -1,0 +1,84 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Connection } from 'mongoose';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig } from '@tagrelay/config';
+import { HealthRegistry } from '@tagrelay/runtime';
+import {
+  ContainerRecord,
+  MONGO_CONNECTION,
+  RefreshingSnapshot,
+  SiteConfigRepository,
+} from '@tagrelay/store';
+
+interface Catalog {
+  containers: Map<string, ContainerRecord>;
+  /** Sites with a container that waits for late web data (matchWindowMs > 0). */
+  sitesWithMatchWindow: Set<string>;
+}
+
+/** How fresh a copy must be before a hit of an unknown container is given up on. */
+const UNKNOWN_CONTAINER_RELOAD_MS = 1000;
+
+/**
+ * Every container (key order, web-data TTL, match window), in memory and
+ * reloaded every CONFIG_REFRESH_MS; a store outage keeps the last copy.
+ */
+@Injectable()
+export class ContainerCatalog implements OnModuleInit, OnApplicationShutdown {
+  private readonly snapshot: RefreshingSnapshot<Catalog>;
+
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'mongo'>,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    logger: PinoLogger,
+  ) {
+    const repository = new SiteConfigRepository(connection);
+    this.snapshot = new RefreshingSnapshot(
+      'containers',
+      async () => toCatalog(await repository.listContainers()),
+      config.mongo.configRefreshMs,
+      logger.logger,
+    );
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.health.register({
+      name: 'configuration',
+      isHealthy: () => this.snapshot.ageMs < 5 * 60_000,
+    });
+    await this.snapshot.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.snapshot.stop();
+  }
+
+  find(siteId: string, containerId: string): ContainerRecord | undefined {
+    return this.snapshot.value.containers.get(id(siteId, containerId));
+  }
+
+  /** A web hit of this site may release parked server hits. */
+  hasMatchWindow(siteId: string): boolean {
+    return this.snapshot.value.sitesWithMatchWindow.has(siteId);
+  }
+
+  /**
+   * Reloads now unless the copy was loaded a moment ago: a container created
+   * since the last reload is known to ingest before it is known here.
+   */
+  async refreshForUnknown(): Promise<void> {
+    if (this.snapshot.ageMs > UNKNOWN_CONTAINER_RELOAD_MS) await this.snapshot.reload();
+  }
+}
+
+function toCatalog(containers: ContainerRecord[]): Catalog {
+  return {
+    containers: new Map(containers.map((c) => [id(c.siteId, c.containerId), c])),
+    sitesWithMatchWindow: new Set(
+      containers.filter((c) => c.matchWindowMs > 0).map((c) => c.siteId),
+    ),
+  };
+}
+
+const id = (siteId: string, containerId: string) => `${siteId}\u0000${containerId}`;
