@@ -21,7 +21,15 @@ export interface AppConfig {
   enrichment: EnrichmentConfig;
 }
 
-export type ServiceName = 'ingest' | 'enrichment' | 'dispatcher' | 'monitor' | 'replay' | 'admin';
+export type ServiceName =
+  | 'ingest'
+  | 'enrichment'
+  | 'dispatcher'
+  | 'monitor'
+  | 'replay'
+  | 'admin'
+  | 'sandbox'
+  | 'demo-traffic';
 
 export interface KafkaConfig {
   brokers: string[];
@@ -98,4 +106,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   dispatcher: 8083,
   replay: 0,
   admin: 0,
+  /** The local partner sandbox (plays Meta, GA4, Criteo and a webhook receiver). */
+  sandbox: 8099,
+  'demo-traffic': 0,
 };

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runMain } from '@tagrelay/runtime';
+import { bootstrap } from './bootstrap';
+
+runMain(() => bootstrap());
