@@ -9,6 +9,7 @@ import 'reflect-metadata';
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   kafka: () => import('./kafka.bench'),
   ingest: () => import('./ingest.bench'),
+  dispatch: () => import('./dispatch.bench'),
 };
 
 async function main(): Promise<void> {

@@ -95,7 +95,9 @@ export class DispatchTopics {
   }
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer();
+    // NOTE: idempotent, so a retried produce never writes an event twice (duplicates counted
+    // by the tests are the dispatcher's own).
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({
