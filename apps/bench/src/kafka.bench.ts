@@ -31,7 +31,13 @@ export async function run(args: string[]): Promise<void> {
 
   const producer = new BatchingProducer(
     kafka,
-    { lingerMs: 2, maxBatchMessages: 2000, maxQueuedMessages: 100_000, ackTimeoutMs: 10_000 },
+    {
+      lingerMs: 2,
+      maxBatchMessages: 2000,
+      maxBatchBytes: 512 * 1024,
+      maxQueuedMessages: 100_000,
+      ackTimeoutMs: 10_000,
+    },
     logger,
   );
   await producer.connect();

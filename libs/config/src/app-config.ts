@@ -45,6 +45,11 @@ export interface KafkaConfig {
     lingerMs: number;
     /** A micro-batch is sent at once when it holds this many messages. */
     maxBatchMessages: number;
+    /**
+     * Bytes of message values per produce request. A larger produce() call is
+     * split into several requests, sent in order.
+     */
+    maxBatchBytes: number;
     /** Messages waiting or in flight; beyond this `produce()` fails fast. */
     maxQueuedMessages: number;
     /** How long the broker may take to acknowledge a batch. */

@@ -43,6 +43,7 @@ export function loadConfig(service: ServiceName, source: EnvSource): AppConfig {
       producer: {
         lingerMs: env.KAFKA_PRODUCER_LINGER_MS,
         maxBatchMessages: env.KAFKA_PRODUCER_MAX_BATCH,
+        maxBatchBytes: env.KAFKA_PRODUCER_MAX_BATCH_BYTES,
         maxQueuedMessages: env.KAFKA_PRODUCER_MAX_QUEUED,
         ackTimeoutMs: env.KAFKA_PRODUCER_TIMEOUT_MS,
       },

@@ -24,7 +24,17 @@ const msList = z
       .filter((item) => item.length > 0)
       .map(Number),
   )
-  .pipe(z.array(z.number().int().min(0).max(7 * 86_400_000)).max(50));
+  .pipe(
+    z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 86_400_000),
+      )
+      .max(50),
+  );
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -49,6 +59,8 @@ export const envSchema = z.object({
   KAFKA_RETENTION_HOURS: int(1, 24 * 365).default(7 * 24),
   KAFKA_PRODUCER_LINGER_MS: int(0, 1000).default(2),
   KAFKA_PRODUCER_MAX_BATCH: int(1, 100_000).default(2000),
+  /** Below the broker's message.max.bytes (1 MiB by default), with room for overhead. */
+  KAFKA_PRODUCER_MAX_BATCH_BYTES: int(1024, 64 * 1024 * 1024).default(512 * 1024),
   KAFKA_PRODUCER_MAX_QUEUED: int(1, 10_000_000).default(50_000),
   KAFKA_PRODUCER_TIMEOUT_MS: int(100, 300_000).default(10_000),
   KAFKA_CONSUMER_MAX_BATCH_BYTES: int(1024, 256 * 1024 * 1024).default(10 * 1024 * 1024),

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { createTestContext, TestContext, waitFor } from '@tagrelay/testing';
+import { createTestContext, readTopic, TestContext, waitFor } from '@tagrelay/testing';
 import { BatchConsumer } from './batch.consumer';
 import { BatchingProducer } from './batching.producer';
 import { ConsumedMessage, deadLetter, HandlerOutcome, ok } from './handler-outcome';
@@ -20,6 +20,7 @@ describe(BatchConsumer.name, () => {
   const producerConfig = {
     lingerMs: 2,
     maxBatchMessages: 500,
+    maxBatchBytes: 512 * 1024,
     maxQueuedMessages: 20_000,
     ackTimeoutMs: 10_000,
   };
@@ -193,6 +194,50 @@ describe(BatchConsumer.name, () => {
 });
 
 describe(BatchingProducer.name, () => {
+  it('splits a call larger than the broker accepts into ordered requests', async () => {
+    const context = createTestContext();
+    const kafka = new Kafka({
+      brokers: context.kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const topic = `${context.topicPrefix}large`;
+    await ensureTopics(
+      kafka,
+      [topic],
+      { partitions: 1, replicationFactor: 1, retentionMs: 3_600_000 },
+      logger,
+    );
+    const sut = new BatchingProducer(
+      kafka,
+      {
+        lingerMs: 2,
+        maxBatchMessages: 10_000,
+        maxBatchBytes: 256 * 1024,
+        maxQueuedMessages: 10_000,
+        ackTimeoutMs: 10_000,
+      },
+      logger,
+    );
+    await sut.connect();
+    try {
+      // 3 MiB to one partition in one call: three times message.max.bytes.
+      const messages = Array.from({ length: 300 }, (_, i) => ({
+        key: 'one-visitor',
+        value: `${i}:${'x'.repeat(10 * 1024)}`,
+      }));
+
+      await sut.produce(topic, messages);
+
+      const read = await readTopic<string>(context.kafkaBrokers, topic, 300);
+      expect(read.map((message) => Number(message.value.split(':')[0]))).toEqual(
+        messages.map((_, i) => i),
+      );
+    } finally {
+      await sut.disconnect();
+      await context.cleanup();
+    }
+  });
+
   it('rejects at once with a backpressure error when its queue is full', async () => {
     const context = createTestContext();
     const kafka = new Kafka({
@@ -208,7 +253,13 @@ describe(BatchingProducer.name, () => {
     );
     const sut = new BatchingProducer(
       kafka,
-      { lingerMs: 50, maxBatchMessages: 1000, maxQueuedMessages: 10, ackTimeoutMs: 5000 },
+      {
+        lingerMs: 50,
+        maxBatchMessages: 1000,
+        maxBatchBytes: 512 * 1024,
+        maxQueuedMessages: 10,
+        ackTimeoutMs: 5000,
+      },
       logger,
     );
     await sut.connect();

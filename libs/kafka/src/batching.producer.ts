@@ -31,6 +31,7 @@ export class BatchingProducer {
   private readonly log: Logger;
   private pending: PendingRequest[] = [];
   private pendingMessages = 0;
+  private pendingBytes = 0;
   private queuedMessages = 0;
   private lingerTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
@@ -69,7 +70,11 @@ export class BatchingProducer {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ topic, messages, resolve, reject });
       this.pendingMessages += messages.length;
-      if (this.pendingMessages >= this.config.maxBatchMessages) {
+      for (const message of messages) this.pendingBytes += sizeOf(message);
+      if (
+        this.pendingMessages >= this.config.maxBatchMessages ||
+        this.pendingBytes >= this.config.maxBatchBytes
+      ) {
         this.flush();
       } else if (this.lingerTimer === null) {
         this.lingerTimer = setTimeout(() => this.flush(), this.config.lingerMs);
@@ -99,30 +104,25 @@ export class BatchingProducer {
     const requests = this.pending;
     this.pending = [];
     this.pendingMessages = 0;
+    this.pendingBytes = 0;
     const sending = this.send(requests);
     this.inFlight.add(sending);
     void sending.finally(() => this.inFlight.delete(sending));
   }
 
   private async send(requests: PendingRequest[]): Promise<void> {
-    const byTopic = new Map<string, TopicMessages>();
-    let count = 0;
-    for (const request of requests) {
-      let entry = byTopic.get(request.topic);
-      if (!entry) {
-        entry = { topic: request.topic, messages: [] };
-        byTopic.set(request.topic, entry);
-      }
-      entry.messages.push(...request.messages);
-      count += request.messages.length;
-    }
+    const count = requests.reduce((sum, request) => sum + request.messages.length, 0);
     try {
-      await this.producer.sendBatch({
-        acks: -1,
-        timeout: this.config.ackTimeoutMs,
-        compression: CompressionTypes.None,
-        topicMessages: [...byTopic.values()],
-      });
+      // NOTE: in order, one request after the other: a key's messages keep
+      // their order even when they span two requests.
+      for (const topicMessages of this.requestsOf(requests)) {
+        await this.producer.sendBatch({
+          acks: -1,
+          timeout: this.config.ackTimeoutMs,
+          compression: CompressionTypes.None,
+          topicMessages,
+        });
+      }
       for (const request of requests) request.resolve();
     } catch (error) {
       const mapped = toProduceError(error);
@@ -132,4 +132,41 @@ export class BatchingProducer {
       this.queuedMessages -= count;
     }
   }
+
+  /**
+   * Groups messages by topic into produce requests of at most
+   * `maxBatchBytes` of values. TRICKY: the broker refuses a record batch
+   * larger than `message.max.bytes` (1 MiB by default), and kafkajs sends all
+   * of one call's messages for a partition as one record batch.
+   */
+  private requestsOf(requests: PendingRequest[]): TopicMessages[][] {
+    const result: TopicMessages[][] = [];
+    let current = new Map<string, TopicMessages>();
+    let bytes = 0;
+    for (const request of requests) {
+      for (const message of request.messages) {
+        const size = sizeOf(message);
+        if (bytes > 0 && bytes + size > this.config.maxBatchBytes) {
+          result.push([...current.values()]);
+          current = new Map();
+          bytes = 0;
+        }
+        let entry = current.get(request.topic);
+        if (!entry) {
+          entry = { topic: request.topic, messages: [] };
+          current.set(request.topic, entry);
+        }
+        entry.messages.push(message);
+        bytes += size;
+      }
+    }
+    if (bytes > 0) result.push([...current.values()]);
+    return result;
+  }
+}
+
+function sizeOf(message: OutgoingMessage): number {
+  return typeof message.value === 'string'
+    ? Buffer.byteLength(message.value)
+    : message.value.length;
 }
