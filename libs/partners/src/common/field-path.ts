@@ -1,12 +1,13 @@
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 
 /**
- * Dotted paths of a mapping (`user_data.em`, `params.value`). Segments are
- * names, never indexes; prototype names are refused so configuration cannot
- * pollute objects.
+ * Paths of a mapping: `user_data/em` or `user_data.em`, `params/value`.
+ * NOTE: `/` is the one to store: FerretDB refuses "." in document keys (real
+ * MongoDB accepts both). Segments are names, never indexes; prototype names
+ * are refused so configuration cannot pollute objects.
  */
 export function parseFieldPath(path: string): string[] | null {
-  const segments = path.split('.');
+  const segments = path.split(/[./]/);
   if (segments.some((segment) => segment === '' || FORBIDDEN.has(segment))) return null;
   return segments;
 }

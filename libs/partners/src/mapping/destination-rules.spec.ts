@@ -5,12 +5,12 @@ import { DestinationRules } from './destination-rules';
 describe(DestinationRules.name, () => {
   const defaults = { event_name: 'Purchase', custom_data: { value: 1, currency: 'EUR' } };
 
-  it('overrides defaults with mapped fields; nothing keeps the default, null removes it', async () => {
+  it('overrides defaults with mapped fields (a/b or a.b); nothing keeps the default, null removes it', async () => {
     const sut = DestinationRules.compile(
       {
         'custom_data.value': '$number(variables.value) * 100',
         'custom_data.currency': 'null',
-        'user_data.fbp': 'web.cookies._fbp',
+        'user_data/fbp': 'web.cookies._fbp',
         event_name: 'variables.missing',
       },
       null,

@@ -29,7 +29,7 @@ export class DestinationRules {
   static compile(mapping: Record<string, string>, filter: string | null): DestinationRules {
     const fields = Object.entries(mapping).map(([field, source]) => {
       const path = parseFieldPath(field);
-      if (!path) throw new ValidationError(`mapping.${field}`, 'not a field path (a.b.c)');
+      if (!path) throw new ValidationError(`mapping.${field}`, 'not a field path (a/b/c)');
       return { field, path, expression: compileExpression(`mapping.${field}`, source) };
     });
     return new DestinationRules(
