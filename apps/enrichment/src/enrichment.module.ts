@@ -5,6 +5,7 @@ import { StoreModule } from '@tagrelay/store';
 import { EnrichmentConsumer } from './consumer/enrichment.consumer';
 import { ContainerCatalog } from './containers/container-catalog';
 import { ServerHitsHandler } from './join/server-hits.handler';
+import { WebDataReader } from './join/web-data.reader';
 import { WebHitsHandler } from './join/web-hits.handler';
 import { LateRelease } from './late/late-release.service';
 import { PendingSweeper } from './late/pending.sweeper';
@@ -28,6 +29,7 @@ import { EnrichmentStoreIndexes, repositoryProviders } from './store/enrichment-
     EnrichmentStoreIndexes,
     ContainerCatalog,
     EnrichedEventWriter,
+    WebDataReader,
     LateRelease,
     PendingSweeper,
     WebHitsHandler,

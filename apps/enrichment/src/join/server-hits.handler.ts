@@ -2,17 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@tagrelay/config';
 import { messageKey } from '@tagrelay/contracts';
 import { ConsumedMessage, HandlerOutcome } from '@tagrelay/kafka';
-import { ParkedHit, PendingRepository, WebDataRepository } from '@tagrelay/store';
+import { ParkedHit, PendingRepository } from '@tagrelay/store';
 import { ContainerCatalog } from '../containers/container-catalog';
 import { batchSeconds, hitsParked } from '../enrichment.metrics';
 import { countBatch, takeBatch } from '../hits/batch-intake';
 import { decodeServerHit } from '../hits/hit.decoder';
 import { EnrichedEventWriter, KeyedEvent } from '../output/enriched-event.writer';
 import { storeCall } from '../store/store-call';
+import { WebDataReader } from './web-data.reader';
 import { contributionFor, enrichedEvent, lookupKeys } from './web-join';
 
 /**
- * `hits.server`: one read of the web data of every key in the batch; each hit
+ * `hits.server`: one read of the web data of every key in the batch (shared
+ * with the batches of other partitions handled at the same time); each hit
  * takes the data of its first key (in the container's order) that has some,
  * and goes out `matched`, or `miss`, or is parked until web data arrives or
  * its match window passes. Returns only once the events are acknowledged by
@@ -22,7 +24,7 @@ import { contributionFor, enrichedEvent, lookupKeys } from './web-join';
 export class ServerHitsHandler {
   constructor(
     private readonly catalog: ContainerCatalog,
-    private readonly webData: WebDataRepository,
+    private readonly webData: WebDataReader,
     private readonly pending: PendingRepository,
     private readonly writer: EnrichedEventWriter,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'kafka'>,
@@ -31,17 +33,12 @@ export class ServerHitsHandler {
   async handle(messages: ConsumedMessage[]): Promise<HandlerOutcome[]> {
     const stop = batchSeconds.startTimer({ kind: 'server' });
     const { outcomes, accepted } = await takeBatch(messages, decodeServerHit, this.catalog);
-    const now = new Date();
     const lookups = accepted.map((entry) => ({
       ...entry,
       keys: lookupKeys(entry.hit, entry.container),
     }));
-    const found = await storeCall('webdata.findLive', () =>
-      this.webData.findLive(
-        lookups.flatMap((lookup) => lookup.keys),
-        now,
-      ),
-    );
+    const found = await this.webData.find(lookups.flatMap((lookup) => lookup.keys));
+    const now = new Date();
     const events: KeyedEvent[] = [];
     const parked: ParkedHit[] = [];
     for (const { message, hit, container, keys } of lookups) {

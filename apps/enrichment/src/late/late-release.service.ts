@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@tagrelay/config';
 import { ServerHitEnvelope } from '@tagrelay/contracts';
-import { ParkedHit, PendingRepository, WebDataKey, WebDataRepository } from '@tagrelay/store';
+import { ParkedHit, PendingRepository, WebDataKey } from '@tagrelay/store';
+import { WebDataReader } from '../join/web-data.reader';
 import { contributionFor, enrichedEvent } from '../join/web-join';
 import { EnrichedEventWriter, KeyedEvent } from '../output/enriched-event.writer';
 import { storeCall } from '../store/store-call';
@@ -24,7 +25,7 @@ export class LateRelease {
 
   constructor(
     private readonly pending: PendingRepository,
-    private readonly webData: WebDataRepository,
+    private readonly webData: WebDataReader,
     private readonly writer: EnrichedEventWriter,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'enrichment'>,
   ) {}
@@ -42,7 +43,9 @@ export class LateRelease {
     const due = await storeCall('pending.findDue', () =>
       this.pending.findDue(new Date(), RELEASE_LIMIT),
     );
-    return { emitted: await this.release(due), more: due.length === RELEASE_LIMIT };
+    const emitted = await this.release(due);
+    // NOTE: a full page of hits claimed by others would come back unchanged.
+    return { emitted, more: emitted > 0 && due.length === RELEASE_LIMIT };
   }
 
   private async release(parked: ParkedHit[]): Promise<number> {
@@ -58,12 +61,7 @@ export class LateRelease {
     );
     const claimed = parked.filter((hit) => won.has(hit.eventId));
     if (claimed.length === 0) return 0;
-    const found = await storeCall('webdata.findLive', () =>
-      this.webData.findLive(
-        claimed.flatMap((hit) => hit.keys),
-        now,
-      ),
-    );
+    const found = await this.webData.find(claimed.flatMap((hit) => hit.keys));
     const events: KeyedEvent[] = [];
     const emitted: string[] = [];
     for (const hit of claimed) {
