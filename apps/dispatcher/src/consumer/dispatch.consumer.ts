@@ -14,6 +14,8 @@ import { DISPATCH_PARTNER } from '../dispatch.tokens';
 import { DispatchHandler } from './dispatch.handler';
 import { PartitionPauses } from './partition-pauses';
 
+const COMMIT_GRACE_MS = 5000;
+
 /**
  * The process's one consumer, in group `<prefix>dispatch.<partner>`, reading
  * `events.enriched` and the partner's retry topic. Unreadable events go to the
@@ -66,7 +68,13 @@ export class DispatchConsumer implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.handler.stopping = true;
+    const finished = await this.handler.beginShutdown();
+    // NOTE: the consumer commits each finished batch right after the handler
+    // returns; it must do so before it stops (kafkajs skips commits after).
+    const deadline = Date.now() + COMMIT_GRACE_MS;
+    while (this.consumer.stats.batches < finished && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     this.pauses.clear();
     await this.consumer.stop();
   }

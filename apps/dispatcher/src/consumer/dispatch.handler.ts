@@ -36,12 +36,10 @@ const HOLD_MS = 1000;
 export class DispatchHandler {
   private readonly finished = new FinishedJobs();
   private readonly log: Logger;
-  /**
-   * Set when the process stops. TRICKY: kafkajs skips commits once its
-   * consumer is stopping, so work started then would be done twice (by us
-   * and by the next owner): batches not yet started are handed back instead.
-   */
-  stopping = false;
+  private stopping = false;
+  private inHand = 0;
+  private finishedBatches = 0;
+  private readonly idle: (() => void)[] = [];
 
   constructor(
     private readonly directory: DestinationDirectory,
@@ -53,9 +51,50 @@ export class DispatchHandler {
     this.log = logger.logger.child({ module: 'dispatch-handler', partner });
   }
 
+  /**
+   * Stops taking batches and resolves, once none is in hand, with the number
+   * of batches finished (every message with its outcome) since the start.
+   * TRICKY: kafkajs skips commits once its consumer is stopping, so the
+   * consumer must commit these before it is told to stop, and batches handed
+   * over from now on are given back untouched: otherwise the next owner of
+   * the partition would send them again.
+   */
+  beginShutdown(): Promise<number> {
+    this.stopping = true;
+    if (this.inHand === 0) return Promise.resolve(this.finishedBatches);
+    return new Promise((resolve) => this.idle.push(() => resolve(this.finishedBatches)));
+  }
+
   /** A batch of `events.enriched`: unreadable events are dead-lettered by the consumer. */
-  async handleEnriched(messages: ConsumedMessage[]): Promise<HandlerOutcome[]> {
+  handleEnriched(messages: ConsumedMessage[]): Promise<HandlerOutcome[]> {
+    return this.guarded(messages, () => this.dispatchEvents(messages));
+  }
+
+  /**
+   * A batch of the retry topic. Messages are handled in offset order up to the
+   * first that is not due; that one holds its partition until its retry-at.
+   */
+  handleParked(messages: ConsumedMessage[], pauses: PartitionPauses): Promise<HandlerOutcome[]> {
+    return this.guarded(messages, () => this.dispatchParked(messages, pauses));
+  }
+
+  private async guarded(
+    messages: ConsumedMessage[],
+    handle: () => Promise<HandlerOutcome[]>,
+  ): Promise<HandlerOutcome[]> {
     if (this.stopping) return messages.map(() => retryLater('stopping'));
+    this.inHand++;
+    try {
+      const outcomes = await handle();
+      if (outcomes.every((outcome) => outcome.kind !== 'retry')) this.finishedBatches++;
+      return outcomes;
+    } finally {
+      this.inHand--;
+      if (this.inHand === 0) for (const wake of this.idle.splice(0)) wake();
+    }
+  }
+
+  private async dispatchEvents(messages: ConsumedMessage[]): Promise<HandlerOutcome[]> {
     const stop = batchSeconds.startTimer({ partner: this.partner, source: 'events' });
     const outcomes: HandlerOutcome[] = [];
     const work: Work[] = [];
@@ -75,11 +114,7 @@ export class DispatchHandler {
     return outcomes;
   }
 
-  /**
-   * A batch of the retry topic. Messages are handled in offset order up to the
-   * first that is not due; that one holds its partition until its retry-at.
-   */
-  async handleParked(
+  private async dispatchParked(
     messages: ConsumedMessage[],
     pauses: PartitionPauses,
   ): Promise<HandlerOutcome[]> {
