@@ -25,8 +25,6 @@ export interface JobOutcome {
 }
 
 const HEADER_TEXT = 1000;
-/** Below the broker's default message.max.bytes (1 MiB), which bounds one partition's record batch. */
-const RECORD_BATCH_BYTES = 900_000;
 
 /**
  * Turns results into Kafka writes: a record in `deliveries` for every
@@ -41,7 +39,6 @@ export class OutcomeWriter {
   private readonly retryTopic: string;
   private readonly deadLetterTopic: string;
   private readonly delaysMs: number[];
-  private readonly chunkBytes: number;
 
   constructor(
     private readonly producer: BatchingProducer,
@@ -53,13 +50,6 @@ export class OutcomeWriter {
     this.retryTopic = topicName(prefix, dispatchRetryTopic(partner));
     this.deadLetterTopic = topicName(prefix, dispatchDeadLetterTopic(partner));
     this.delaysMs = config.dispatcher.retryDelaysMs;
-    // TRICKY: parked messages and records keep their event's key, so those of
-    // one consumed batch all land in one partition, and the producer merges
-    // what concurrent batches write into one request: a partition's share
-    // must stay under the broker's limit even when every batch writes at once.
-    this.chunkBytes = Math.floor(
-      RECORD_BATCH_BYTES / (config.dispatcher.partitionsConcurrently + 1),
-    );
   }
 
   async write(outcomes: JobOutcome[]): Promise<void> {
@@ -123,9 +113,9 @@ export class OutcomeWriter {
       }
     }
     await Promise.all([
-      this.produce(this.retryTopic, retries),
-      this.produce(this.deadLetterTopic, deadLetters),
-      this.produce(this.deliveriesTopic, records),
+      this.producer.produce(this.retryTopic, retries),
+      this.producer.produce(this.deadLetterTopic, deadLetters),
+      this.producer.produce(this.deliveriesTopic, records),
     ]);
     for (const [status, count] of statuses)
       deliveriesTotal.inc({ partner: this.partner, status }, count);
@@ -139,7 +129,7 @@ export class OutcomeWriter {
   async deadLetter(
     entries: { message: ConsumedMessage; step: string; reason: string }[],
   ): Promise<void> {
-    await this.produce(
+    await this.producer.produce(
       this.deadLetterTopic,
       entries.map(({ message, step, reason }) => ({
         key: message.key?.toString() ?? null,
@@ -151,28 +141,4 @@ export class OutcomeWriter {
       })),
     );
   }
-
-  /** Writes in chunks of at most `chunkBytes`, one after the other; resolves on the last ack. */
-  private async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    let chunk: OutgoingMessage[] = [];
-    let bytes = 0;
-    for (const message of messages) {
-      const size = messageBytes(message);
-      if (chunk.length > 0 && bytes + size > this.chunkBytes) {
-        await this.producer.produce(topic, chunk);
-        chunk = [];
-        bytes = 0;
-      }
-      chunk.push(message);
-      bytes += size;
-    }
-    await this.producer.produce(topic, chunk);
-  }
-}
-
-function messageBytes({ key, value, headers }: OutgoingMessage): number {
-  let size = 70 + Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
-  for (const [name, text] of Object.entries(headers ?? {}))
-    size += name.length + Buffer.byteLength(text) + 4;
-  return size;
 }
