@@ -129,13 +129,19 @@ export class BatchConsumer {
 
     const last = messages[messages.length - 1];
     payload.resolveOffset(last.offset);
-    await this.consumer.commitOffsets([
-      {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: (BigInt(last.offset) + 1n).toString(),
-      },
-    ]);
+    // TRICKY: consumer.commitOffsets() silently does nothing once the consumer
+    // is stopping, so the batch in hand at shutdown would be handled again by
+    // the next owner; the batch payload's commit goes to the group directly.
+    await payload.commitOffsetsIfNecessary({
+      topics: [
+        {
+          topic: batch.topic,
+          partitions: [
+            { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+          ],
+        },
+      ],
+    });
     await payload.heartbeat();
     this.stats.batches++;
     this.stats.messages += messages.length;
