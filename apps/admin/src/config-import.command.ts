@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { configFileSchema, ValidationError } from '@tagrelay/contracts';
 import { connectMongo, SiteConfigRepository } from '@tagrelay/store';
 import { CliCommand } from '@tagrelay/runtime';
@@ -19,7 +20,7 @@ export const configImportCommand: CliCommand = {
     const parsed = configFileSchema.safeParse(parse(await readFile(path, 'utf8')));
     if (!parsed.success) {
       const problems = parsed.error.issues.map(
-        (issue) => `  ${issue.path.join('.') || '(file)'}: ${issue.message}`,
+        (issue) => `  ${issue.path.join('.') || '(file)'}: ${describe(issue)}`,
       );
       throw new ValidationError(path, `invalid configuration:\n${problems.join('\n')}`);
     }
@@ -37,3 +38,9 @@ export const configImportCommand: CliCommand = {
     }
   },
 };
+
+/** A bad record key reports "Invalid key in record"; its own rule says why. */
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues[0].message;
+  return issue.message;
+}

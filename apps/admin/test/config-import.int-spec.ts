@@ -94,10 +94,14 @@ describe('config import', () => {
   it('rejects an invalid file with every problem and its path, writing nothing', async () => {
     const bad = SHOP.replace('shop\n', 'other shop\n')
       .replace('wk_0123456789abcdef', 'short')
-      .replace('partner: meta', 'partner: myspace');
+      .replace('partner: meta', 'partner: myspace')
+      .replace(
+        'consentCategory: marketing',
+        'consentCategory: marketing\n            mapping: { user_data.em: email }',
+      );
 
     await expect(importYaml(bad)).rejects.toThrow(
-      /sites\.0\.siteId: letters[\s\S]*sites\.0\.containers\.0\.writeKeys\.0: at least 16 characters[\s\S]*destinations\.0\.partner/,
+      /sites\.0\.siteId: letters[\s\S]*sites\.0\.containers\.0\.writeKeys\.0: at least 16 characters[\s\S]*destinations\.0\.partner[\s\S]*destinations\.0\.mapping\.user_data\.em: use "\/" between levels/,
     );
     expect(await repository.findContainer('other shop', 'web')).toBeNull();
   });

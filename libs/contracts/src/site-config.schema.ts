@@ -48,8 +48,21 @@ export const destinationConfigSchema = z.object({
   enabled: z.boolean().default(true),
   /** Partner credentials (pixel id and token, measurement id and secret…). */
   credentials: z.record(z.string(), z.string()).default({}),
-  /** Partner field → expression over the enriched event (JSONata). */
-  mapping: z.record(z.string(), z.string()).default({}),
+  /**
+   * Partner field → expression over the enriched event (JSONata). Nested
+   * fields are written with `/` (`user_data/em`): the store refuses `.` in keys.
+   */
+  mapping: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^[^.$][^.]*$/,
+          'use "/" between levels (e.g. user_data/em); "." and a leading "$" are not allowed',
+        ),
+      z.string(),
+    )
+    .default({}),
   /** Expression that must be true for an event to be sent (JSONata). */
   filter: z.string().optional(),
   /** Consent category the visitor must have granted, e.g. `marketing`. */
