@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   kafka: () => import('./kafka.bench'),
   ingest: () => import('./ingest.bench'),
   dispatch: () => import('./dispatch.bench'),
+  enrichment: () => import('./enrichment.bench'),
 };
 
 async function main(): Promise<void> {
