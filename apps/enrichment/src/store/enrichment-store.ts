@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
 import { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '@tagrelay/config';
@@ -19,7 +19,7 @@ export const repositoryProviders: Provider[] = [
 
 /** Creates the indexes and TTL expiry of `webdata` and `pending` at start-up. */
 @Injectable()
-export class EnrichmentStoreIndexes implements OnModuleInit, OnApplicationShutdown {
+export class EnrichmentStoreIndexes implements OnModuleInit, OnModuleDestroy {
   private handles: TtlHandle[] = [];
 
   constructor(
@@ -41,7 +41,8 @@ export class EnrichmentStoreIndexes implements OnModuleInit, OnApplicationShutdo
     this.handles = [webData, ...pending];
   }
 
-  onApplicationShutdown(): void {
+  // NOTE: before the connection closes (onApplicationShutdown).
+  onModuleDestroy(): void {
     for (const handle of this.handles) handle.stop();
   }
 }
