@@ -1,0 +1,4 @@
+import { runMain } from '@tagrelay/runtime';
+import { bootstrap } from './bootstrap';
+
+runMain(() => bootstrap());
