@@ -46,6 +46,10 @@ export async function run(args: string[]): Promise<void> {
     MONGODB_URI: env.servers.mongodbUri,
     MONGODB_DATABASE: env.database,
     ENRICHMENT_PARTITIONS_CONCURRENTLY: String(concurrency),
+    // TRICKY: on FerretDB one read of 100,000+ documents takes longer than the
+    // default 30 s session, and kafkajs sends no heartbeat while a batch is
+    // being handled: the group would keep evicting the process mid-batch.
+    KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '300000',
   };
   const config = loadConfig('admin', serviceEnv);
   const kafka = createKafkaClient(config.kafka, logger);
