@@ -81,6 +81,9 @@ describe('pipeline end to end', () => {
     });
     // Joined: at once, or as late when enrichment read the server hit first.
     expect(['matched', 'late']).toContain(ga4Event?.params.enrichment);
+    expect((metaEvent.custom_data as Record<string, unknown>).enrichment).toBe(
+      ga4Event?.params.enrichment,
+    );
     expect(ga4.query).toMatchObject({ measurement_id: 'G-DEMO000001', api_secret: '***' });
 
     const criteo = await pipeline.criteoRequestFor(orderId);
@@ -124,7 +127,10 @@ describe('pipeline end to end', () => {
     const metaEvent = (meta.body.data as Record<string, unknown>[]).find(
       (event) => event.event_id === eventId,
     );
-    expect(metaEvent).toMatchObject({ user_data: { external_id: sha256(userId) } });
+    expect(metaEvent).toMatchObject({
+      custom_data: { enrichment: 'miss' },
+      user_data: { external_id: sha256(userId) },
+    });
     expect(metaEvent?.user_data).not.toHaveProperty('fbp');
     // NOTE: no _ga cookie: the demo site's mapping derives the client id from the user id.
     expect(ga4.body.client_id).toBe(`tr.${userId}`);

@@ -114,7 +114,7 @@ describe(SandboxModule.name, () => {
           connectorFor('ga4'),
           settings({ measurementId: 'G-DEMO', apiSecret: 'secret-1' }),
           events,
-          { 'params.event_id': 'eventId' },
+          { 'params/event_id': 'eventId' },
         ),
         partnerRequests(connectorFor('criteo'), settings({ account: 'demo' }), events),
         partnerRequests(
