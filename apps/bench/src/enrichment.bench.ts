@@ -79,16 +79,10 @@ export async function run(args: string[]): Promise<void> {
           deadLetterTopic: (source) => `${source}.dlq`,
           handler: async (messages) => {
             if (messages[0].topic.endsWith(PIPELINE_TOPICS.serverHits)) {
-              // Same chunking as the enrichment's writer: one partition's batch
-              // in one request would exceed the broker's message.max.bytes.
-              for (let start = 0; start < messages.length; start += 500) {
-                await producer.produce(
-                  passthroughTopic,
-                  messages
-                    .slice(start, start + 500)
-                    .map((m) => ({ key: m.key?.toString() ?? null, value: m.value ?? '' })),
-                );
-              }
+              await producer.produce(
+                passthroughTopic,
+                messages.map((m) => ({ key: m.key?.toString() ?? null, value: m.value ?? '' })),
+              );
             }
             return messages.map(ok);
           },
