@@ -73,7 +73,14 @@ export class BatchConsumer {
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-      if (!payload.restart) this.crashed = payload.error;
+      if (!payload.restart) {
+        this.crashed = payload.error;
+        // NOTE: a consumer that will not restart leaves a live but useless
+        // process; rethrow so the fatal handlers end it and it is restarted.
+        setImmediate(() => {
+          throw payload.error;
+        });
+      }
     });
   }
 
@@ -118,7 +125,7 @@ export class BatchConsumer {
 
     for (let attempt = 1; ; attempt++) {
       if (!payload.isRunning() || payload.isStale()) return;
-      const retryable = await this.attempt(pending, attempt);
+      const retryable = await this.whileHeartbeating(payload, () => this.attempt(pending, attempt));
       if (retryable.length === 0) break;
       pending = retryable;
       this.stats.retries++;
@@ -145,6 +152,24 @@ export class BatchConsumer {
     await payload.heartbeat();
     this.stats.batches++;
     this.stats.messages += messages.length;
+  }
+
+  /**
+   * TRICKY: kafkajs heartbeats only between batches; a handler slower than
+   * the session timeout (a slow store) would get this member evicted mid-batch
+   * again and again. Heartbeat while the handler runs.
+   */
+  private async whileHeartbeating<T>(
+    payload: EachBatchPayload,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const every = Math.max(500, Math.floor(this.config.sessionTimeoutMs / 3));
+    const timer = setInterval(() => void payload.heartbeat().catch(() => undefined), every);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Runs the handler once; returns the messages that must be tried again. */
