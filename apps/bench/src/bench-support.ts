@@ -1,5 +1,6 @@
 /* eslint-disable no-console -- a benchmark prints its numbers */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import {
   deleteTestTopics,
   dropTestDatabase,
@@ -46,3 +47,27 @@ export function printTable(title: string, rows: Record<string, string | number>[
 }
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/**
+ * CPU seconds each thread of a process used so far, from /proc (Linux only;
+ * elsewhere null). The benchmarks print cores used next to the throughput,
+ * so a number can be read as "bound by CPU" or "waiting".
+ */
+export function threadCpuSeconds(pid: number | undefined): Map<number, number> | null {
+  if (pid === undefined) return null;
+  try {
+    const threads = new Map<number, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      // Fields after the command name: state is field 3; utime, stime are 14 and 15.
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      threads.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+    }
+    return threads;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { REPO_ROOT, seedConfig, TEST_WRITE_KEY, testSite, waitFor } from '@tagrelay/testing';
-import { benchEnvironment, printTable, round } from './bench-support';
+import { benchEnvironment, printTable, round, threadCpuSeconds } from './bench-support';
 
 type Run = {
   name: string;
@@ -15,6 +15,14 @@ type Run = {
   'hits/s': number;
   'p50 ms': number;
   'p99 ms': number;
+  /**
+   * CPU of the server under test during the run, in cores (1 = one core
+   * busy): the whole process, its main thread, its busiest other thread.
+   */
+  'server cores': number | string;
+  'main thread': number | string;
+  'busiest other thread': number | string;
+  'load generator cores': number;
 };
 
 /**
@@ -41,14 +49,17 @@ export async function run(args: string[]): Promise<void> {
   const body = JSON.stringify(realisticHit());
 
   const ingestPort = await freePort();
-  const ingest = start(resolve(REPO_ROOT, 'apps/ingest/src/main.ts'), {
-    ...childEnv,
-    HTTP_PORT: String(ingestPort),
-  });
-  const bare = start(resolve(REPO_ROOT, 'apps/bench/src/bare-fastify.server.ts'), {
-    ...childEnv,
-    HTTP_PORT: String(await freePort()),
-  });
+  const ingest = start(
+    resolve(REPO_ROOT, 'apps/ingest/src/main.ts'),
+    { ...childEnv, HTTP_PORT: String(ingestPort) },
+    // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=.local/profiles"
+    (process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
+  const bare = start(
+    resolve(REPO_ROOT, 'apps/bench/src/bare-fastify.server.ts'),
+    { ...childEnv, HTTP_PORT: String(await freePort()) },
+    (process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
   try {
     const ingestUrl = `http://127.0.0.1:${ingestPort}`;
     await waitFor('ingest ready', async () => (await fetch(`${ingestUrl}/readyz`)).ok, {
@@ -57,14 +68,33 @@ export async function run(args: string[]): Promise<void> {
     const bareUrl = await bare.url;
 
     const results: Run[] = [];
-    for (const [name, url] of [
-      ['bare Fastify, 204', bareUrl],
-      ['ingest → Kafka (acks=all), 202', ingestUrl],
+    for (const [name, url, pid] of [
+      ['bare Fastify, 204', bareUrl, bare.child.pid],
+      ['ingest → Kafka (acks=all), 202', ingestUrl, ingest.child.pid],
     ] as const) {
       await load(url, body, connections, 3); // warm-up: JIT, connections, producer batches
-      results.push(summarise(name, await load(url, body, connections, seconds)));
+      const before = {
+        server: threadCpuSeconds(pid),
+        generator: process.cpuUsage(),
+        at: Date.now(),
+      };
+      const result = await load(url, body, connections, seconds);
+      const after = threadCpuSeconds(pid);
+      const elapsed = (Date.now() - before.at) / 1000;
+      const generator = process.cpuUsage(before.generator);
+      results.push({
+        ...summarise(name, result),
+        ...serverCores(pid, before.server, after, elapsed),
+        'load generator cores': round((generator.user + generator.system) / 1e6 / elapsed, 2),
+      });
     }
     const [baseline, real] = results;
+    console.log(
+      (await (await fetch(`${ingestUrl}/metrics`)).text())
+        .split('\n')
+        .filter((l) => l.startsWith('tagrelay_ingest_write_seconds'))
+        .join('\n'),
+    );
     printTable(
       `POST /v1/hit, ${Buffer.byteLength(body)} B body, ${connections} connections, ${seconds} s each`,
       results,
@@ -116,7 +146,34 @@ function load(
   });
 }
 
-function summarise(name: string, result: autocannon.Result): Run {
+function serverCores(
+  pid: number | undefined,
+  before: Map<number, number> | null,
+  after: Map<number, number> | null,
+  elapsed: number,
+): Pick<Run, 'server cores' | 'main thread' | 'busiest other thread'> {
+  if (!before || !after) {
+    return { 'server cores': 'n/a', 'main thread': 'n/a', 'busiest other thread': 'n/a' };
+  }
+  const used = [...after].map(([tid, seconds]) => ({
+    tid,
+    cores: (seconds - (before.get(tid) ?? 0)) / elapsed,
+  }));
+  const others = used.filter(({ tid }) => tid !== pid).map(({ cores }) => cores);
+  return {
+    'server cores': round(
+      used.reduce((sum, { cores }) => sum + cores, 0),
+      2,
+    ),
+    'main thread': round(used.find(({ tid }) => tid === pid)?.cores ?? 0, 2),
+    'busiest other thread': round(Math.max(0, ...others), 2),
+  };
+}
+
+function summarise(
+  name: string,
+  result: autocannon.Result,
+): Omit<Run, 'server cores' | 'main thread' | 'busiest other thread' | 'load generator cores'> {
   const ok = result['2xx'];
   return {
     name,
@@ -132,8 +189,9 @@ function summarise(name: string, result: autocannon.Result): Run {
 function start(
   script: string,
   env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
 ): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
