@@ -1,6 +1,7 @@
-import { CompressionTypes, Kafka, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { CompressionTypes, Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaConfig } from '@tagrelay/config';
+import { JavaCompatiblePartitioner } from './java-partitioner';
 import { ProducerBackpressureError, toProduceError } from './produce-errors';
 
 export interface OutgoingMessage {
@@ -46,7 +47,7 @@ export class BatchingProducer {
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
       // The Java client's partitioner: a key lands where Java producers put it too.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: JavaCompatiblePartitioner,
       // NOTE: bounded retries so a lost broker surfaces as an error within
       // about the ack timeout instead of hanging callers for minutes.
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
