@@ -67,57 +67,79 @@ function takeEventId(object: Record<string, unknown>, field: string): string | n
   return value.toLowerCase();
 }
 
+/**
+ * The hit's variables, checked in place: JSON.parse and the form and query
+ * parsers give plain data, so nothing is copied unless a reserved name must
+ * be left out. Field paths for error messages are built only on error.
+ */
 function parseVariables(object: Record<string, unknown>, field: string): Variables {
-  const names = Object.keys(object).filter((name) => !RESERVED.has(name));
-  if (names.length > HIT_LIMITS.variables) {
-    throw new ValidationError(
-      field,
-      `at most ${HIT_LIMITS.variables} variables (got ${names.length})`,
-    );
+  let count = 0;
+  let reserved = false;
+  for (const name in object) {
+    if (RESERVED.has(name)) reserved = true;
+    else count++;
   }
-  const variables: Variables = {};
-  for (const name of names) {
+  if (count > HIT_LIMITS.variables) {
+    throw new ValidationError(field, `at most ${HIT_LIMITS.variables} variables (got ${count})`);
+  }
+  for (const name in object) {
+    if (RESERVED.has(name)) continue;
     checkName(name, field);
-    variables[name] = checkValue(object[name], `${field}.${name}`, 1);
+    checkValue(object[name], field, name, 1);
   }
+  if (!reserved) return object;
+  const variables: Variables = {};
+  for (const name in object) if (!RESERVED.has(name)) variables[name] = object[name];
   return variables;
 }
 
-function checkValue(value: unknown, field: string, depth: number): unknown {
+/** Checks `parent[name]` (a value at `depth`); throws naming `field.name`. */
+function checkValue(value: unknown, field: string, name: string, depth: number): void {
   switch (typeof value) {
     case 'string':
       if (value.length > HIT_LIMITS.stringLength) {
-        throw new ValidationError(field, `at most ${HIT_LIMITS.stringLength} characters`);
+        throw new ValidationError(
+          `${field}.${name}`,
+          `at most ${HIT_LIMITS.stringLength} characters`,
+        );
       }
-      return value;
+      return;
     case 'number':
-      if (!Number.isFinite(value)) throw new ValidationError(field, 'must be a finite number');
-      return value;
+      if (!Number.isFinite(value)) {
+        throw new ValidationError(`${field}.${name}`, 'must be a finite number');
+      }
+      return;
     case 'boolean':
-      return value;
+      return;
     case 'object': {
-      if (value === null) return null;
+      if (value === null) return;
+      const path = `${field}.${name}`;
       if (depth > HIT_LIMITS.depth)
-        throw new ValidationError(field, `nested deeper than ${HIT_LIMITS.depth} levels`);
+        throw new ValidationError(path, `nested deeper than ${HIT_LIMITS.depth} levels`);
       if (Array.isArray(value)) {
         if (value.length > HIT_LIMITS.arrayItems) {
-          throw new ValidationError(field, `at most ${HIT_LIMITS.arrayItems} items`);
+          throw new ValidationError(path, `at most ${HIT_LIMITS.arrayItems} items`);
         }
-        return value.map((item, index) => checkValue(item, `${field}.${index}`, depth + 1));
+        for (let index = 0; index < value.length; index++) {
+          checkValue(value[index], path, String(index), depth + 1);
+        }
+        return;
       }
-      const entries = Object.entries(value);
-      if (entries.length > HIT_LIMITS.objectKeys) {
-        throw new ValidationError(field, `at most ${HIT_LIMITS.objectKeys} keys`);
+      let keys = 0;
+      for (const inner in value) {
+        if (++keys > HIT_LIMITS.objectKeys) {
+          throw new ValidationError(path, `at most ${HIT_LIMITS.objectKeys} keys`);
+        }
+        checkName(inner, path);
+        checkValue((value as Record<string, unknown>)[inner], path, inner, depth + 1);
       }
-      const copy: Record<string, unknown> = {};
-      for (const [name, inner] of entries) {
-        checkName(name, field);
-        copy[name] = checkValue(inner, `${field}.${name}`, depth + 1);
-      }
-      return copy;
+      return;
     }
     default:
-      throw new ValidationError(field, 'must be a string, number, boolean, null, array or object');
+      throw new ValidationError(
+        `${field}.${name}`,
+        'must be a string, number, boolean, null, array or object',
+      );
   }
 }
 
