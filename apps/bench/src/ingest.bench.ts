@@ -89,18 +89,15 @@ export async function run(args: string[]): Promise<void> {
       });
     }
     const [baseline, real] = results;
-    console.log(
-      (await (await fetch(`${ingestUrl}/metrics`)).text())
-        .split('\n')
-        .filter((l) => l.startsWith('tagrelay_ingest_write_seconds'))
-        .join('\n'),
-    );
     printTable(
       `POST /v1/hit, ${Buffer.byteLength(body)} B body, ${connections} connections, ${seconds} s each`,
       results,
     );
     const onBroker = await countMessages(env.servers.kafkaBrokers, `${env.topicPrefix}hits.server`);
     console.log(`ratio ingest/bare: ${round(real['hits/s'] / baseline['hits/s'], 2)}`);
+    console.log(
+      `mean wait for the broker's ack inside ingest: ${await meanWriteMs(ingestUrl)} ms (warm-up included)`,
+    );
     console.log(
       `hits on the broker: ${onBroker} (warm-up included); non-2xx answers of ingest: ${real.requests - real.ok}`,
     );
@@ -220,6 +217,18 @@ function runChild(app: string, args: string[], env: NodeJS.ProcessEnv): Promise<
       code === 0 ? resolveRun() : reject(new Error(`${app} ${args.join(' ')} exited ${code}`)),
     );
   });
+}
+
+/** Mean of ingest's produce-to-acknowledgement histogram, from its /metrics. */
+async function meanWriteMs(ingestUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${ingestUrl}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+  return round(
+    (1000 * value('tagrelay_ingest_write_seconds_sum')) /
+      value('tagrelay_ingest_write_seconds_count'),
+    2,
+  );
 }
 
 async function countMessages(brokers: string, topic: string): Promise<number> {
