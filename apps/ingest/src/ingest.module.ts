@@ -8,7 +8,6 @@ import { HitIntake } from './hits/hit-intake.service';
 import { HitWriter } from './hits/hit.writer';
 import { DocsController } from './http/docs.controller';
 import { IngestExceptionFilter } from './http/ingest-exception.filter';
-import { ServerHitsController } from './http/server-hits.controller';
 import { TagController } from './http/tag.controller';
 import { WebHitsController } from './http/web-hits.controller';
 
@@ -18,7 +17,10 @@ import { WebHitsController } from './http/web-hits.controller';
     KafkaModule.forRoot({ writesTo: [PIPELINE_TOPICS.serverHits, PIPELINE_TOPICS.webHits] }),
     StoreModule.forRoot(),
   ],
-  controllers: [DocsController, WebHitsController, TagController, ServerHitsController],
+  // NOTE: the server-hit routes are registered on Fastify directly
+  // (http/server-hit.routes.ts, from bootstrap.ts): the hot path skips Nest's
+  // per-request pipeline.
+  controllers: [DocsController, WebHitsController, TagController],
   providers: [
     ContainerDirectory,
     HitWriter,

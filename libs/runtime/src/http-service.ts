@@ -26,7 +26,11 @@ export interface HttpServiceOptions {
    * Runs before `listen`: content-type parsers, hooks on the Fastify instance.
    * A service that registers its own body parsers here turns Nest's off.
    */
-  configure?: (app: NestFastifyApplication, config: AppConfig) => void | Promise<void>;
+  configure?: (
+    app: NestFastifyApplication,
+    config: AppConfig,
+    logger: Logger,
+  ) => void | Promise<void>;
 }
 
 export interface RunningHttpService {
@@ -79,7 +83,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   );
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
-  await options.configure?.(app, config);
+  await options.configure?.(app, config, logger);
   await app.listen(config.http.port, config.http.host);
 
   const address = app.getHttpServer().address();

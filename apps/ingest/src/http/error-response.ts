@@ -1,4 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
 import { FatalError, RetriableError, ValidationError } from '@tagrelay/contracts';
 import { ProducerBackpressureError } from '@tagrelay/kafka';
 import { ErrorBody, IngestHttpError } from './ingest-errors';
@@ -84,6 +86,18 @@ export function toErrorResponse(
     };
   }
   return { status: 500, body: body(500, 'internal', 'internal error'), headers: {} };
+}
+
+/** Sends the error's response; 5xx are logged (the client was told to retry). */
+export function sendErrorResponse(
+  reply: FastifyReply,
+  request: { method: string; url: string },
+  error: unknown,
+  log: Logger,
+): FastifyReply {
+  const response = toErrorResponse(error, request);
+  if (response.status >= 500) log.warn({ err: error, status: response.status }, 'hit not accepted');
+  return reply.status(response.status).headers(response.headers).send(response.body);
 }
 
 export function notFound(request: { method: string; url: string }): ErrorResponse {
