@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '@tagrelay/config';
 import { Partner } from '@tagrelay/contracts';
 import { PartnerConnector } from '@tagrelay/partners';
 import { HealthRegistry } from '@tagrelay/runtime';
-import { MONGO_CONNECTION, RefreshingSnapshot, SiteConfigRepository } from '@tagrelay/store';
+import { ConfigurationCopy, MONGO_CONNECTION, SiteConfigRepository } from '@tagrelay/store';
 import { DISPATCH_PARTNER, PARTNER_CONNECTOR } from '../dispatch.tokens';
 import { compileDestination, Destination, destinationKey } from './destination';
 
@@ -24,8 +24,7 @@ interface Directory {
  * destination version and reused across reloads.
  */
 @Injectable()
-export class DestinationDirectory implements OnModuleInit, OnApplicationShutdown {
-  private readonly snapshot: RefreshingSnapshot<Directory>;
+export class DestinationDirectory extends ConfigurationCopy<Directory> {
   private readonly repository: SiteConfigRepository;
   private readonly log: Logger;
   private compiled = new Map<string, Destination>();
@@ -37,29 +36,13 @@ export class DestinationDirectory implements OnModuleInit, OnApplicationShutdown
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'mongo' | 'dispatcher'>,
     @Inject(DISPATCH_PARTNER) private readonly partner: Partner,
     @Inject(PARTNER_CONNECTOR) private readonly connector: PartnerConnector,
-    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(HealthRegistry) health: HealthRegistry,
     logger: PinoLogger,
   ) {
-    this.log = logger.logger.child({ module: 'destination-directory', partner });
+    const log = logger.logger.child({ module: 'destination-directory', partner });
+    super(`${partner} destinations`, config.mongo.configRefreshMs, log, health);
+    this.log = log;
     this.repository = new SiteConfigRepository(connection);
-    this.snapshot = new RefreshingSnapshot(
-      `${partner} destinations`,
-      () => this.load(),
-      config.mongo.configRefreshMs,
-      this.log,
-    );
-  }
-
-  async onModuleInit(): Promise<void> {
-    this.health.register({
-      name: 'configuration',
-      isHealthy: () => this.snapshot.ageMs < 5 * 60_000,
-    });
-    await this.snapshot.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.snapshot.stop();
   }
 
   /** The enabled destinations of a container. */
@@ -109,7 +92,7 @@ export class DestinationDirectory implements OnModuleInit, OnApplicationShutdown
     return this.snapshot.reload();
   }
 
-  private async load(): Promise<Directory> {
+  protected async load(): Promise<Directory> {
     const records = await this.repository.listDestinations(this.partner);
     const compiled = new Map<string, Destination>();
     const byContainer = new Map<string, Destination[]>();

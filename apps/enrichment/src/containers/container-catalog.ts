@@ -1,12 +1,12 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '@tagrelay/config';
 import { HealthRegistry } from '@tagrelay/runtime';
 import {
+  ConfigurationCopy,
   ContainerRecord,
   MONGO_CONNECTION,
-  RefreshingSnapshot,
   SiteConfigRepository,
 } from '@tagrelay/store';
 
@@ -24,34 +24,21 @@ const UNKNOWN_CONTAINER_RELOAD_MS = 1000;
  * reloaded every CONFIG_REFRESH_MS; a store outage keeps the last copy.
  */
 @Injectable()
-export class ContainerCatalog implements OnModuleInit, OnApplicationShutdown {
-  private readonly snapshot: RefreshingSnapshot<Catalog>;
+export class ContainerCatalog extends ConfigurationCopy<Catalog> {
+  private readonly repository: SiteConfigRepository;
 
   constructor(
     @Inject(MONGO_CONNECTION) connection: Connection,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'mongo'>,
-    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(HealthRegistry) health: HealthRegistry,
     logger: PinoLogger,
   ) {
-    const repository = new SiteConfigRepository(connection);
-    this.snapshot = new RefreshingSnapshot(
-      'containers',
-      async () => toCatalog(await repository.listContainers()),
-      config.mongo.configRefreshMs,
-      logger.logger,
-    );
+    super('containers', config.mongo.configRefreshMs, logger.logger, health);
+    this.repository = new SiteConfigRepository(connection);
   }
 
-  async onModuleInit(): Promise<void> {
-    this.health.register({
-      name: 'configuration',
-      isHealthy: () => this.snapshot.ageMs < 5 * 60_000,
-    });
-    await this.snapshot.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.snapshot.stop();
+  protected async load(): Promise<Catalog> {
+    return toCatalog(await this.repository.listContainers());
   }
 
   find(siteId: string, containerId: string): ContainerRecord | undefined {

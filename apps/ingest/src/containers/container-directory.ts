@@ -1,13 +1,13 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '@tagrelay/config';
 import { HealthRegistry } from '@tagrelay/runtime';
 import {
+  ConfigurationCopy,
   ContainerRecord,
   digestWriteKey,
   MONGO_CONNECTION,
-  RefreshingSnapshot,
   SiteConfigRepository,
 } from '@tagrelay/store';
 
@@ -19,35 +19,22 @@ type Directory = Map<string, ContainerRecord>;
  * last good copy.
  */
 @Injectable()
-export class ContainerDirectory implements OnModuleInit, OnApplicationShutdown {
-  private readonly snapshot: RefreshingSnapshot<Directory>;
+export class ContainerDirectory extends ConfigurationCopy<Directory> {
+  private readonly repository: SiteConfigRepository;
 
   constructor(
     @Inject(MONGO_CONNECTION) connection: Connection,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'mongo'>,
-    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(HealthRegistry) health: HealthRegistry,
     logger: PinoLogger,
   ) {
-    const repository = new SiteConfigRepository(connection);
-    this.snapshot = new RefreshingSnapshot(
-      'containers',
-      async () =>
-        new Map((await repository.listContainers()).map((c) => [id(c.siteId, c.containerId), c])),
-      config.mongo.configRefreshMs,
-      logger.logger,
-    );
+    super('containers', config.mongo.configRefreshMs, logger.logger, health);
+    this.repository = new SiteConfigRepository(connection);
   }
 
-  async onModuleInit(): Promise<void> {
-    this.health.register({
-      name: 'configuration',
-      isHealthy: () => this.snapshot.ageMs < 5 * 60_000,
-    });
-    await this.snapshot.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.snapshot.stop();
+  protected async load(): Promise<Directory> {
+    const containers = await this.repository.listContainers();
+    return new Map(containers.map((c) => [id(c.siteId, c.containerId), c]));
   }
 
   find(siteId: string, containerId: string): ContainerRecord | undefined {
