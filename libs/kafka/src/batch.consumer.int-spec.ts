@@ -194,31 +194,44 @@ describe(BatchConsumer.name, () => {
 });
 
 describe(BatchingProducer.name, () => {
-  it('splits a call larger than the broker accepts into ordered requests', async () => {
+  /** A producer with these settings on a fresh one-partition topic of this test. */
+  async function producerOnNewTopic(
+    name: string,
+    settings: ConstructorParameters<typeof BatchingProducer>[1],
+  ) {
     const context = createTestContext();
     const kafka = new Kafka({
       brokers: context.kafkaBrokers.split(','),
       logLevel: logLevel.NOTHING,
     });
-    const topic = `${context.topicPrefix}large`;
+    const topic = `${context.topicPrefix}${name}`;
     await ensureTopics(
       kafka,
       [topic],
       { partitions: 1, replicationFactor: 1, retentionMs: 3_600_000 },
       logger,
     );
-    const sut = new BatchingProducer(
-      kafka,
-      {
-        lingerMs: 2,
-        maxBatchMessages: 10_000,
-        maxBatchBytes: 256 * 1024,
-        maxQueuedMessages: 10_000,
-        ackTimeoutMs: 10_000,
-      },
-      logger,
-    );
+    const sut = new BatchingProducer(kafka, settings, logger);
     await sut.connect();
+    return {
+      sut,
+      topic,
+      brokers: context.kafkaBrokers,
+      close: async () => {
+        await sut.disconnect();
+        await context.cleanup();
+      },
+    };
+  }
+
+  it('splits a call larger than the broker accepts into ordered requests', async () => {
+    const { sut, topic, brokers, close } = await producerOnNewTopic('large', {
+      lingerMs: 2,
+      maxBatchMessages: 10_000,
+      maxBatchBytes: 256 * 1024,
+      maxQueuedMessages: 10_000,
+      ackTimeoutMs: 10_000,
+    });
     try {
       // 3 MiB to one partition in one call: three times message.max.bytes.
       const messages = Array.from({ length: 300 }, (_, i) => ({
@@ -228,41 +241,23 @@ describe(BatchingProducer.name, () => {
 
       await sut.produce(topic, messages);
 
-      const read = await readTopic<string>(context.kafkaBrokers, topic, 300);
+      const read = await readTopic<string>(brokers, topic, 300);
       expect(read.map((message) => Number(message.value.split(':')[0]))).toEqual(
         messages.map((_, i) => i),
       );
     } finally {
-      await sut.disconnect();
-      await context.cleanup();
+      await close();
     }
   });
 
   it('rejects at once with a backpressure error when its queue is full', async () => {
-    const context = createTestContext();
-    const kafka = new Kafka({
-      brokers: context.kafkaBrokers.split(','),
-      logLevel: logLevel.NOTHING,
+    const { sut, topic, close } = await producerOnNewTopic('bounded', {
+      lingerMs: 50,
+      maxBatchMessages: 1000,
+      maxBatchBytes: 512 * 1024,
+      maxQueuedMessages: 10,
+      ackTimeoutMs: 5000,
     });
-    const topic = `${context.topicPrefix}bounded`;
-    await ensureTopics(
-      kafka,
-      [topic],
-      { partitions: 1, replicationFactor: 1, retentionMs: 3_600_000 },
-      logger,
-    );
-    const sut = new BatchingProducer(
-      kafka,
-      {
-        lingerMs: 50,
-        maxBatchMessages: 1000,
-        maxBatchBytes: 512 * 1024,
-        maxQueuedMessages: 10,
-        ackTimeoutMs: 5000,
-      },
-      logger,
-    );
-    await sut.connect();
     try {
       const accepted = sut.produce(
         topic,
@@ -277,8 +272,7 @@ describe(BatchingProducer.name, () => {
       await expect(accepted).resolves.toBeUndefined();
       expect(sut.queued).toBe(0);
     } finally {
-      await sut.disconnect();
-      await context.cleanup();
+      await close();
     }
   });
 });
