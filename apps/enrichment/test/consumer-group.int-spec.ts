@@ -1,16 +1,24 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'mongoose';
 import { RunningHttpService } from '@tagrelay/runtime';
-import { connectMongo, WebDataRepository } from '@tagrelay/store';
-import { createTestContext, seedConfig, TestContext, testSite, waitFor } from '@tagrelay/testing';
+import { WebDataRepository } from '@tagrelay/store';
+import { TestContext, waitFor } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
 import { EnrichmentConsumer } from '../src/consumer/enrichment.consumer';
-import { EnrichedCollector, HitWriter, serverHit, webHit } from './enrichment-fixtures';
+import {
+  EnrichedCollector,
+  EnrichmentTestbed,
+  HitWriter,
+  openEnrichmentTestbed,
+  serverHit,
+  webHit,
+} from './enrichment-fixtures';
 
 const VISITORS = 2000;
 const SERVER_HITS = 18_000;
 
 describe(EnrichmentConsumer.name, () => {
+  let testbed: EnrichmentTestbed;
   let context: TestContext;
   const services: RunningHttpService[] = [];
   let connection: Connection;
@@ -18,23 +26,11 @@ describe(EnrichmentConsumer.name, () => {
   let enriched: EnrichedCollector;
 
   beforeAll(async () => {
-    context = createTestContext();
-    await context.createTopics();
-    await seedConfig({ uri: context.mongodbUri, database: context.database }, [testSite()]);
-    connection = await connectMongo({ uri: context.mongodbUri, database: context.database });
-    hits = new HitWriter(context.kafkaBrokers, context.topicPrefix);
-    await hits.connect();
-    enriched = new EnrichedCollector(context.kafkaBrokers, context.topicPrefix);
-    await enriched.start();
+    testbed = await openEnrichmentTestbed();
+    ({ context, connection, hits, enriched } = testbed);
   });
 
-  afterAll(async () => {
-    await enriched?.stop();
-    await hits?.disconnect();
-    await Promise.all(services.map((service) => service.close()));
-    await connection?.close();
-    await context.cleanup();
-  });
+  afterAll(() => testbed?.close(services));
 
   it('emits every server hit of a 20,000-hit stream exactly once with two processes in one group', async () => {
     services.push(await bootstrap(context.env()), await bootstrap(context.env()));

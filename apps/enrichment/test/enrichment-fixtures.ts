@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Connection } from 'mongoose';
 import {
   EnrichedEvent,
   HIT_ENVELOPE_VERSION,
@@ -9,7 +10,8 @@ import {
   topicName,
   WebHitEnvelope,
 } from '@tagrelay/contracts';
-import { waitFor } from '@tagrelay/testing';
+import { connectMongo } from '@tagrelay/store';
+import { createTestContext, seedConfig, TestContext, testSite, waitFor } from '@tagrelay/testing';
 
 /** Reconciliation keys of `testSite()`, in its order. */
 const KEY_ORDER = ['user_id', 'basket_id'];
@@ -174,4 +176,49 @@ export class EnrichedCollector {
     );
     return counts();
   }
+}
+
+/** What every enrichment test file starts from; the services it boots itself. */
+export interface EnrichmentTestbed {
+  context: TestContext;
+  connection: Connection;
+  hits: HitWriter;
+  enriched: EnrichedCollector;
+  /**
+   * Stops the collector and the writer, then the services given, then the
+   * store connection, and removes the file's topics and database.
+   */
+  close(services?: ({ close(): Promise<unknown> } | undefined)[]): Promise<void>;
+}
+
+/**
+ * The file's topics, its sites in the configuration (`testSite()` unless
+ * given), a store connection, a hit writer and a collector of every enriched
+ * event. `servers`: private servers of the file (fault tests).
+ */
+export async function openEnrichmentTestbed(
+  options: { sites?: unknown[]; servers?: { kafkaBrokers: string; mongodbUri: string } } = {},
+): Promise<EnrichmentTestbed> {
+  const context = createTestContext(options.servers);
+  await context.createTopics();
+  const mongo = { uri: context.mongodbUri, database: context.database };
+  await seedConfig(mongo, options.sites ?? [testSite()]);
+  const connection = await connectMongo(mongo);
+  const hits = new HitWriter(context.kafkaBrokers, context.topicPrefix);
+  await hits.connect();
+  const enriched = new EnrichedCollector(context.kafkaBrokers, context.topicPrefix);
+  await enriched.start();
+  return {
+    context,
+    connection,
+    hits,
+    enriched,
+    close: async (services = []) => {
+      await enriched.stop();
+      await hits.disconnect();
+      await Promise.all(services.map((service) => service?.close()));
+      await connection.close();
+      await context.cleanup();
+    },
+  };
 }

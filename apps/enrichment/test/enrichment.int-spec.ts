@@ -1,22 +1,23 @@
 import { Connection } from 'mongoose';
 import { deadLetterTopic, PIPELINE_TOPICS } from '@tagrelay/contracts';
 import { RunningHttpService } from '@tagrelay/runtime';
-import { connectMongo, PendingRepository, WebDataRepository } from '@tagrelay/store';
-import {
-  createTestContext,
-  probeService,
-  readTopic,
-  seedConfig,
-  TestContext,
-  testSite,
-  waitFor,
-} from '@tagrelay/testing';
+import { PendingRepository, WebDataRepository } from '@tagrelay/store';
+import { probeService, readTopic, TestContext, testSite, waitFor } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
-import { EnrichedCollector, HitWriter, keyOf, serverHit, webHit } from './enrichment-fixtures';
+import {
+  EnrichedCollector,
+  EnrichmentTestbed,
+  HitWriter,
+  keyOf,
+  openEnrichmentTestbed,
+  serverHit,
+  webHit,
+} from './enrichment-fixtures';
 
 const MATCH_WINDOW_MS = 2500;
 
 describe('enrichment service', () => {
+  let testbed: EnrichmentTestbed;
   let context: TestContext;
   let sut: RunningHttpService;
   let connection: Connection;
@@ -33,29 +34,16 @@ describe('enrichment service', () => {
     });
 
   beforeAll(async () => {
-    context = createTestContext();
-    await context.createTopics();
-    await seedConfig({ uri: context.mongodbUri, database: context.database }, [
-      testSite(),
-      { ...testSite({ matchWindowMs: MATCH_WINDOW_MS }), siteId: 'late-shop' },
-    ]);
+    testbed = await openEnrichmentTestbed({
+      sites: [testSite(), { ...testSite({ matchWindowMs: MATCH_WINDOW_MS }), siteId: 'late-shop' }],
+    });
+    ({ context, connection, hits, enriched } = testbed);
     sut = await bootstrap(context.env({ ENRICHMENT_PENDING_SWEEP_MS: '200' }));
-    connection = await connectMongo({ uri: context.mongodbUri, database: context.database });
     webData = new WebDataRepository(connection);
     pending = new PendingRepository(connection);
-    hits = new HitWriter(context.kafkaBrokers, context.topicPrefix);
-    await hits.connect();
-    enriched = new EnrichedCollector(context.kafkaBrokers, context.topicPrefix);
-    await enriched.start();
   });
 
-  afterAll(async () => {
-    await enriched?.stop();
-    await hits?.disconnect();
-    await sut?.close();
-    await connection?.close();
-    await context.cleanup();
-  });
+  afterAll(() => testbed?.close([sut]));
 
   it('answers health, readiness and metrics', async () => {
     const probe = await probeService(sut.url);

@@ -3,16 +3,16 @@ import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Connection } from 'mongoose';
 import { EnvSource } from '@tagrelay/config';
-import { connectMongo, WebDataRepository } from '@tagrelay/store';
+import { WebDataRepository } from '@tagrelay/store';
+import { REPO_ROOT, TestContext, waitFor } from '@tagrelay/testing';
 import {
-  createTestContext,
-  REPO_ROOT,
-  seedConfig,
-  TestContext,
-  testSite,
-  waitFor,
-} from '@tagrelay/testing';
-import { EnrichedCollector, HitWriter, serverHit, webHit } from './enrichment-fixtures';
+  EnrichedCollector,
+  EnrichmentTestbed,
+  HitWriter,
+  openEnrichmentTestbed,
+  serverHit,
+  webHit,
+} from './enrichment-fixtures';
 
 const VISITORS = 1000;
 const SERVER_HITS = 12_000;
@@ -57,6 +57,7 @@ class EnrichmentProcess {
 }
 
 describe('enrichment process killed with SIGKILL', () => {
+  let testbed: EnrichmentTestbed;
   let context: TestContext;
   let hits: HitWriter;
   let enriched: EnrichedCollector;
@@ -65,23 +66,14 @@ describe('enrichment process killed with SIGKILL', () => {
   const processes: EnrichmentProcess[] = [];
 
   beforeAll(async () => {
-    context = createTestContext();
-    await context.createTopics();
-    await seedConfig({ uri: context.mongodbUri, database: context.database }, [testSite()]);
-    hits = new HitWriter(context.kafkaBrokers, context.topicPrefix);
-    await hits.connect();
-    enriched = new EnrichedCollector(context.kafkaBrokers, context.topicPrefix);
-    await enriched.start();
-    connection = await connectMongo({ uri: context.mongodbUri, database: context.database });
+    testbed = await openEnrichmentTestbed();
+    ({ context, connection, hits, enriched } = testbed);
     webData = new WebDataRepository(connection);
   });
 
   afterAll(async () => {
     await Promise.all(processes.map((running) => running.kill('SIGKILL')));
-    await enriched?.stop();
-    await hits?.disconnect();
-    await connection?.close();
-    await context.cleanup();
+    await testbed?.close();
   });
 
   it('loses nothing when killed mid-stream and restarted, and counts the duplicates', async () => {

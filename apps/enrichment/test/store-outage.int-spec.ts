@@ -1,25 +1,30 @@
 import { Connection } from 'mongoose';
 import { RunningHttpService } from '@tagrelay/runtime';
-import { connectMongo, WebDataRepository } from '@tagrelay/store';
+import { WebDataRepository } from '@tagrelay/store';
 import {
-  createTestContext,
   PrivateServers,
   probeService,
-  seedConfig,
   startPrivateServers,
   TestContext,
-  testSite,
   waitFor,
 } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
 import { EnrichmentConsumer } from '../src/consumer/enrichment.consumer';
-import { EnrichedCollector, HitWriter, serverHit, webHit } from './enrichment-fixtures';
+import {
+  EnrichedCollector,
+  EnrichmentTestbed,
+  HitWriter,
+  openEnrichmentTestbed,
+  serverHit,
+  webHit,
+} from './enrichment-fixtures';
 
 const VISITORS = 500;
 const PER_PHASE = 1000;
 
 describe('enrichment with the store down', () => {
   let servers: PrivateServers;
+  let testbed: EnrichmentTestbed;
   let context: TestContext;
   let sut: RunningHttpService;
   let connection: Connection;
@@ -28,22 +33,13 @@ describe('enrichment with the store down', () => {
 
   beforeAll(async () => {
     servers = await startPrivateServers();
-    context = createTestContext(servers);
-    await context.createTopics();
-    await seedConfig({ uri: context.mongodbUri, database: context.database }, [testSite()]);
+    testbed = await openEnrichmentTestbed({ servers });
+    ({ context, connection, hits, enriched } = testbed);
     sut = await bootstrap(context.env({ KAFKA_CONSUMER_RETRY_MAX_MS: '1000', LOG_LEVEL: 'error' }));
-    connection = await connectMongo({ uri: context.mongodbUri, database: context.database });
-    hits = new HitWriter(context.kafkaBrokers, context.topicPrefix);
-    await hits.connect();
-    enriched = new EnrichedCollector(context.kafkaBrokers, context.topicPrefix);
-    await enriched.start();
   }, 180_000);
 
   afterAll(async () => {
-    await enriched?.stop();
-    await hits?.disconnect();
-    await sut?.close();
-    await connection?.close();
+    await testbed?.close([sut]);
     await servers?.destroy();
   }, 120_000);
 

@@ -1,40 +1,34 @@
 import { Connection } from 'mongoose';
 import { RunningHttpService } from '@tagrelay/runtime';
-import { connectMongo } from '@tagrelay/store';
-import { createTestContext, seedConfig, TestContext, testSite, waitFor } from '@tagrelay/testing';
+import { waitFor } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
-import { EnrichedCollector, HitWriter, serverHit, webHit } from './enrichment-fixtures';
+import {
+  EnrichedCollector,
+  EnrichmentTestbed,
+  HitWriter,
+  openEnrichmentTestbed,
+  serverHit,
+  webHit,
+} from './enrichment-fixtures';
 
 /** The container keeps web data this long (the schema's default, 24 h). */
 const TTL_MS = 86_400_000;
 
 describe('web data TTL', () => {
-  let context: TestContext;
+  let testbed: EnrichmentTestbed;
   let sut: RunningHttpService;
   let connection: Connection;
   let hits: HitWriter;
   let enriched: EnrichedCollector;
 
   beforeAll(async () => {
-    context = createTestContext();
-    await context.createTopics();
-    await seedConfig({ uri: context.mongodbUri, database: context.database }, [testSite()]);
+    testbed = await openEnrichmentTestbed();
+    ({ connection, hits, enriched } = testbed);
     // A short sweep period: where the server has no TTL index, a sweeper deletes.
-    sut = await bootstrap(context.env({ MONGODB_TTL_SWEEP_MS: '300' }));
-    connection = await connectMongo({ uri: context.mongodbUri, database: context.database });
-    hits = new HitWriter(context.kafkaBrokers, context.topicPrefix);
-    await hits.connect();
-    enriched = new EnrichedCollector(context.kafkaBrokers, context.topicPrefix);
-    await enriched.start();
+    sut = await bootstrap(testbed.context.env({ MONGODB_TTL_SWEEP_MS: '300' }));
   });
 
-  afterAll(async () => {
-    await enriched?.stop();
-    await hits?.disconnect();
-    await sut?.close();
-    await connection?.close();
-    await context.cleanup();
-  });
+  afterAll(() => testbed?.close([sut]));
 
   it('deletes web data after its TTL and never joins it again', async () => {
     const stored = (id: string) =>
