@@ -9,7 +9,6 @@ import { HitWriter } from './hits/hit.writer';
 import { DocsController } from './http/docs.controller';
 import { IngestExceptionFilter } from './http/ingest-exception.filter';
 import { TagController } from './http/tag.controller';
-import { WebHitsController } from './http/web-hits.controller';
 
 /** Where hits enter: HTTP in, Kafka out, 2xx only after the broker's ack. */
 @Module({
@@ -17,10 +16,10 @@ import { WebHitsController } from './http/web-hits.controller';
     KafkaModule.forRoot({ writesTo: [PIPELINE_TOPICS.serverHits, PIPELINE_TOPICS.webHits] }),
     StoreModule.forRoot(),
   ],
-  // NOTE: the server-hit routes are registered on Fastify directly
-  // (http/server-hit.routes.ts, from bootstrap.ts): the hot path skips Nest's
-  // per-request pipeline.
-  controllers: [DocsController, WebHitsController, TagController],
+  // NOTE: the hit routes are registered on Fastify directly, from bootstrap.ts
+  // (http/server-hit.routes.ts, http/web-hit.routes.ts): the hot path skips
+  // Nest's per-request pipeline.
+  controllers: [DocsController, TagController],
   providers: [
     ContainerDirectory,
     HitWriter,
