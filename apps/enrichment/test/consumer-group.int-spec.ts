@@ -5,14 +5,7 @@ import { WebDataRepository } from '@tagrelay/store';
 import { TestContext, waitFor } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
 import { EnrichmentConsumer } from '../src/consumer/enrichment.consumer';
-import {
-  EnrichedCollector,
-  EnrichmentTestbed,
-  HitWriter,
-  openEnrichmentTestbed,
-  serverHit,
-  webHit,
-} from './enrichment-fixtures';
+import { EnrichmentTestbed, openEnrichmentTestbed, serverHit, webHit } from './enrichment-fixtures';
 
 const VISITORS = 2000;
 const SERVER_HITS = 18_000;
@@ -22,8 +15,8 @@ describe(EnrichmentConsumer.name, () => {
   let context: TestContext;
   const services: RunningHttpService[] = [];
   let connection: Connection;
-  let hits: HitWriter;
-  let enriched: EnrichedCollector;
+  let hits: EnrichmentTestbed['hits'];
+  let enriched: EnrichmentTestbed['enriched'];
 
   beforeAll(async () => {
     testbed = await openEnrichmentTestbed();

@@ -5,9 +5,7 @@ import { PendingRepository, WebDataRepository } from '@tagrelay/store';
 import { probeService, readTopic, TestContext, testSite, waitFor } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
 import {
-  EnrichedCollector,
   EnrichmentTestbed,
-  HitWriter,
   keyOf,
   openEnrichmentTestbed,
   serverHit,
@@ -23,8 +21,8 @@ describe('enrichment service', () => {
   let connection: Connection;
   let webData: WebDataRepository;
   let pending: PendingRepository;
-  let hits: HitWriter;
-  let enriched: EnrichedCollector;
+  let hits: EnrichmentTestbed['hits'];
+  let enriched: EnrichmentTestbed['enriched'];
 
   /** Web data is stored (so a server hit consumed now finds it). */
   const stored = (siteId: string, name: string, value: string) =>

@@ -5,14 +5,7 @@ import { Connection } from 'mongoose';
 import { EnvSource } from '@tagrelay/config';
 import { WebDataRepository } from '@tagrelay/store';
 import { REPO_ROOT, TestContext, waitFor } from '@tagrelay/testing';
-import {
-  EnrichedCollector,
-  EnrichmentTestbed,
-  HitWriter,
-  openEnrichmentTestbed,
-  serverHit,
-  webHit,
-} from './enrichment-fixtures';
+import { EnrichmentTestbed, openEnrichmentTestbed, serverHit, webHit } from './enrichment-fixtures';
 
 const VISITORS = 1000;
 const SERVER_HITS = 12_000;
@@ -59,8 +52,8 @@ class EnrichmentProcess {
 describe('enrichment process killed with SIGKILL', () => {
   let testbed: EnrichmentTestbed;
   let context: TestContext;
-  let hits: HitWriter;
-  let enriched: EnrichedCollector;
+  let hits: EnrichmentTestbed['hits'];
+  let enriched: EnrichmentTestbed['enriched'];
   let connection: Connection;
   let webData: WebDataRepository;
   const processes: EnrichmentProcess[] = [];

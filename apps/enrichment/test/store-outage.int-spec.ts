@@ -10,14 +10,7 @@ import {
 } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
 import { EnrichmentConsumer } from '../src/consumer/enrichment.consumer';
-import {
-  EnrichedCollector,
-  EnrichmentTestbed,
-  HitWriter,
-  openEnrichmentTestbed,
-  serverHit,
-  webHit,
-} from './enrichment-fixtures';
+import { EnrichmentTestbed, openEnrichmentTestbed, serverHit, webHit } from './enrichment-fixtures';
 
 const VISITORS = 500;
 const PER_PHASE = 1000;
@@ -28,8 +21,8 @@ describe('enrichment with the store down', () => {
   let context: TestContext;
   let sut: RunningHttpService;
   let connection: Connection;
-  let hits: HitWriter;
-  let enriched: EnrichedCollector;
+  let hits: EnrichmentTestbed['hits'];
+  let enriched: EnrichmentTestbed['enriched'];
 
   beforeAll(async () => {
     servers = await startPrivateServers();

@@ -2,14 +2,7 @@ import { Connection } from 'mongoose';
 import { RunningHttpService } from '@tagrelay/runtime';
 import { waitFor } from '@tagrelay/testing';
 import { bootstrap } from '../src/bootstrap';
-import {
-  EnrichedCollector,
-  EnrichmentTestbed,
-  HitWriter,
-  openEnrichmentTestbed,
-  serverHit,
-  webHit,
-} from './enrichment-fixtures';
+import { EnrichmentTestbed, openEnrichmentTestbed, serverHit, webHit } from './enrichment-fixtures';
 
 /** The container keeps web data this long (the schema's default, 24 h). */
 const TTL_MS = 86_400_000;
@@ -18,8 +11,8 @@ describe('web data TTL', () => {
   let testbed: EnrichmentTestbed;
   let sut: RunningHttpService;
   let connection: Connection;
-  let hits: HitWriter;
-  let enriched: EnrichedCollector;
+  let hits: EnrichmentTestbed['hits'];
+  let enriched: EnrichmentTestbed['enriched'];
 
   beforeAll(async () => {
     testbed = await openEnrichmentTestbed();

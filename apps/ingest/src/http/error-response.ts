@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { FatalError, RetriableError, ValidationError } from '@tagrelay/contracts';
 import { ProducerBackpressureError } from '@tagrelay/kafka';
@@ -98,6 +98,12 @@ export function sendErrorResponse(
   const response = toErrorResponse(error, request);
   if (response.status >= 500) log.warn({ err: error, status: response.status }, 'hit not accepted');
   return reply.status(response.status).headers(response.headers).send(response.body);
+}
+
+/** A Fastify route's `errorHandler` that answers as every ingest route does. */
+export function routeErrorHandler(log: Logger) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
+    sendErrorResponse(reply, request, error, log);
 }
 
 export function notFound(request: { method: string; url: string }): ErrorResponse {

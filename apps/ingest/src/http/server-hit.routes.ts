@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ValidationError } from '@tagrelay/contracts';
 import { AcceptedHits, HitIntake } from '../hits/hit-intake.service';
 import { HIT_LIMITS } from '../hits/hit-limits';
-import { notFound, sendErrorResponse } from './error-response';
+import { notFound, routeErrorHandler } from './error-response';
 import { IngestHttpError } from './ingest-errors';
 import { header, queryBytes, requestFacts } from './request-facts';
 
@@ -28,8 +28,7 @@ export function registerServerHitRoutes(
   intake: HitIntake,
   log: Logger,
 ): void {
-  const errorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-    sendErrorResponse(reply, request, error, log);
+  const errorHandler = routeErrorHandler(log);
   const accept = (
     request: FastifyRequest,
     siteId: string,

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { ValidationError } from '@tagrelay/contracts';
 import { HitIntake, originOf } from '../hits/hit-intake.service';
-import { sendErrorResponse } from './error-response';
+import { routeErrorHandler } from './error-response';
 import { header, queryBytes, requestFacts } from './request-facts';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -23,8 +23,7 @@ export function registerWebHitRoutes(
   intake: HitIntake,
   log: Logger,
 ): void {
-  const errorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-    sendErrorResponse(reply, request, error, log);
+  const errorHandler = routeErrorHandler(log);
 
   fastify.post<WebRoute>(
     '/v1/web/:siteId/:containerId',
