@@ -30,6 +30,9 @@ type Run = {
  * a realistic 0.5 KB body against (a) the real ingest service writing to the
  * real broker (acks=all) and (b) a bare Fastify server answering 204, with
  * the same load generator and connections, each server in its own process.
+ * A third server, the floor (kafka-floor.server.ts), writes a constant
+ * envelope per request through the same producer: the gap between it and
+ * ingest is the cost of the ingest's own work.
  */
 export async function run(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 10);
@@ -44,7 +47,9 @@ export async function run(args: string[]): Promise<void> {
     MONGODB_DATABASE: env.database,
     KAFKA_TOPIC_PREFIX: env.topicPrefix,
   };
+  const floorEnv = { ...childEnv, KAFKA_TOPIC_PREFIX: `${env.topicPrefix}floor.` };
   await runChild('admin', ['topics', 'create'], childEnv);
+  await runChild('admin', ['topics', 'create'], floorEnv);
   await seedConfig({ uri: env.servers.mongodbUri, database: env.database }, [testSite()]);
   const body = JSON.stringify(realisticHit());
 
@@ -60,16 +65,22 @@ export async function run(args: string[]): Promise<void> {
     { ...childEnv, HTTP_PORT: String(await freePort()) },
     (process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean),
   );
+  const floor = start(resolve(REPO_ROOT, 'apps/bench/src/kafka-floor.server.ts'), {
+    ...floorEnv,
+    HTTP_PORT: String(await freePort()),
+  });
   try {
     const ingestUrl = `http://127.0.0.1:${ingestPort}`;
     await waitFor('ingest ready', async () => (await fetch(`${ingestUrl}/readyz`)).ok, {
       timeoutMs: 60_000,
     });
     const bareUrl = await bare.url;
+    const floorUrl = await floor.url;
 
     const results: Run[] = [];
     for (const [name, url, pid] of [
       ['bare Fastify, 204', bareUrl, bare.child.pid],
+      ['floor: Fastify → Kafka, constant envelope, 202', floorUrl, floor.child.pid],
       ['ingest → Kafka (acks=all), 202', ingestUrl, ingest.child.pid],
     ] as const) {
       await load(url, body, connections, 3); // warm-up: JIT, connections, producer batches
@@ -88,13 +99,17 @@ export async function run(args: string[]): Promise<void> {
         'load generator cores': round((generator.user + generator.system) / 1e6 / elapsed, 2),
       });
     }
-    const [baseline, real] = results;
+    const [baseline, floorRun, real] = results;
     printTable(
       `POST /v1/hit, ${Buffer.byteLength(body)} B body, ${connections} connections, ${seconds} s each`,
       results,
     );
     const onBroker = await countMessages(env.servers.kafkaBrokers, `${env.topicPrefix}hits.server`);
     console.log(`ratio ingest/bare: ${round(real['hits/s'] / baseline['hits/s'], 2)}`);
+    console.log(
+      `ratio floor/bare: ${round(floorRun['hits/s'] / baseline['hits/s'], 2)} (Fastify and the Kafka write alone); ` +
+        `ingest's own work per hit: ${round(1e6 / real['hits/s'] - 1e6 / floorRun['hits/s'], 1)} µs of the run`,
+    );
     console.log(
       `mean wait for the broker's ack inside ingest: ${await meanWriteMs(ingestUrl)} ms (warm-up included)`,
     );
@@ -104,6 +119,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     ingest.child.kill('SIGTERM');
     bare.child.kill('SIGTERM');
+    floor.child.kill('SIGTERM');
     await env.cleanup();
   }
 }
