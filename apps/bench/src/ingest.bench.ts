@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { REPO_ROOT, seedConfig, TEST_WRITE_KEY, testSite, waitFor } from '@tagrelay/testing';
+import { purchaseHit } from './purchase-hit';
 import { benchEnvironment, printTable, round, threadCpuSeconds } from './bench-support';
 
 type Run = {
@@ -51,7 +52,7 @@ export async function run(args: string[]): Promise<void> {
   await runChild('admin', ['topics', 'create'], childEnv);
   await runChild('admin', ['topics', 'create'], floorEnv);
   await seedConfig({ uri: env.servers.mongodbUri, database: env.database }, [testSite()]);
-  const body = JSON.stringify(realisticHit());
+  const body = JSON.stringify(purchaseHit());
 
   const ingestPort = await freePort();
   const ingest = start(
@@ -122,25 +123,6 @@ export async function run(args: string[]): Promise<void> {
     floor.child.kill('SIGTERM');
     await env.cleanup();
   }
-}
-
-function realisticHit(): Record<string, unknown> {
-  return {
-    event: 'purchase',
-    user_id: 'u-4f1c2b7e-91aa-4c55-b0a7-7d1f9c2e8a11',
-    basket_id: 'b-20261204-88812',
-    order_id: 'ORD-2026-000123456',
-    amount: 129.9,
-    currency: 'EUR',
-    email: 'jane.doe@example.com',
-    page_url: 'https://shop.example/checkout/confirmation?step=3&utm_source=newsletter',
-    items: [
-      { sku: 'SKU-12345', name: 'Running shoes', price: 89.9, quantity: 1 },
-      { sku: 'SKU-67890', name: 'Sport socks (3 pairs)', price: 20, quantity: 2 },
-    ],
-    coupon: 'WINTER10',
-    shipping: 'express',
-  };
 }
 
 function load(

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfigFromProcess } from '@tagrelay/config';
 import { PIPELINE_TOPICS, topicName } from '@tagrelay/contracts';
 import { BatchingProducer, createKafkaClient } from '@tagrelay/kafka';
+import { purchaseHit } from './purchase-hit';
 
 /**
  * The floor under the ingest benchmark: Fastify parses the JSON body, one
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   process.stdout.write(`listening ${address}\n`);
 }
 
-/** An envelope of the benchmark's purchase hit, as ingest writes it. */
+const HIT = purchaseHit();
+/** The envelope ingest writes for the benchmark's purchase hit. */
 const ENVELOPE = JSON.stringify({
   v: 1,
   kind: 'server',
@@ -46,23 +48,8 @@ const ENVELOPE = JSON.stringify({
   receivedAt: '2026-12-04T12:00:00.000Z',
   ip: '127.0.0.0',
   userAgent: 'autocannon',
-  variables: {
-    event: 'purchase',
-    user_id: 'u-4f1c2b7e-91aa-4c55-b0a7-7d1f9c2e8a11',
-    basket_id: 'b-20261204-88812',
-    order_id: 'ORD-2026-000123456',
-    amount: 129.9,
-    currency: 'EUR',
-    email: 'jane.doe@example.com',
-    page_url: 'https://shop.example/checkout/confirmation?step=3&utm_source=newsletter',
-    items: [
-      { sku: 'SKU-12345', name: 'Running shoes', price: 89.9, quantity: 1 },
-      { sku: 'SKU-67890', name: 'Sport socks (3 pairs)', price: 20, quantity: 2 },
-    ],
-    coupon: 'WINTER10',
-    shipping: 'express',
-  },
-  keys: { user_id: 'u-4f1c2b7e-91aa-4c55-b0a7-7d1f9c2e8a11' },
+  variables: HIT,
+  keys: { user_id: HIT.user_id },
 });
 
 void main();
