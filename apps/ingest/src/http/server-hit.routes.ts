@@ -29,24 +29,6 @@ export function registerServerHitRoutes(
   log: Logger,
 ): void {
   const errorHandler = routeErrorHandler(log);
-  const accept = (
-    request: FastifyRequest,
-    siteId: string,
-    containerId: string,
-    inputs: unknown[],
-    batch: boolean,
-  ): Promise<AcceptedHits> =>
-    intake.acceptServerHits(
-      {
-        siteId,
-        containerId,
-        writeKey: header(request, 'x-api-key'),
-        bodyBytes: request.bodyBytes ?? 0,
-      },
-      inputs,
-      requestFacts(request),
-      batch,
-    );
 
   fastify.post<HitRoute>(
     '/v1/hit/:siteId/:containerId',
@@ -55,7 +37,7 @@ export function registerServerHitRoutes(
       const { siteId, containerId } = request.params;
       return reply
         .code(202)
-        .send(await accept(request, siteId, containerId, [request.body], false));
+        .send(await accept(intake, request, siteId, containerId, [request.body], false));
     },
   );
 
@@ -83,7 +65,7 @@ export function registerServerHitRoutes(
         );
       }
       const { siteId, containerId } = request.params;
-      return reply.code(202).send(await accept(request, siteId, containerId, hits, true));
+      return reply.code(202).send(await accept(intake, request, siteId, containerId, hits, true));
     },
   );
 
@@ -103,6 +85,25 @@ export function registerServerHitRoutes(
   });
 }
 
+/** Hands a request's hits to the intake: key from `X-Api-Key`, size of the body. */
+function accept(
+  intake: HitIntake,
+  request: FastifyRequest,
+  siteId: string,
+  containerId: string,
+  inputs: unknown[],
+  batch: boolean,
+  writeKey = header(request, 'x-api-key'),
+  bodyBytes = request.bodyBytes ?? 0,
+): Promise<AcceptedHits> {
+  return intake.acceptServerHits(
+    { siteId, containerId, writeKey, bodyBytes },
+    inputs,
+    requestFacts(request),
+    batch,
+  );
+}
+
 /** A GET hit: the query string is the hit; the key may travel in it too. */
 function fromQuery(
   intake: HitIntake,
@@ -113,10 +114,5 @@ function fromQuery(
   const query = request.query as Record<string, unknown>;
   const key =
     header(request, 'x-api-key') ?? (typeof query.key === 'string' ? query.key : undefined);
-  return intake.acceptServerHits(
-    { siteId, containerId, writeKey: key, bodyBytes: queryBytes(request) },
-    [query],
-    requestFacts(request),
-    false,
-  );
+  return accept(intake, request, siteId, containerId, [query], false, key, queryBytes(request));
 }
