@@ -13,6 +13,8 @@ export interface OutgoingMessage {
 interface PendingRequest {
   topic: string;
   messages: OutgoingMessage[];
+  /** Bytes of each message's value, measured once in `produce()`. */
+  sizes: number[];
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -69,9 +71,10 @@ export class BatchingProducer {
     }
     this.queuedMessages += messages.length;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ topic, messages, resolve, reject });
+      const sizes = messages.map(sizeOf);
+      this.pending.push({ topic, messages, sizes, resolve, reject });
       this.pendingMessages += messages.length;
-      for (const message of messages) this.pendingBytes += sizeOf(message);
+      for (const size of sizes) this.pendingBytes += size;
       if (
         this.pendingMessages >= this.config.maxBatchMessages ||
         this.pendingBytes >= this.config.maxBatchBytes
@@ -145,8 +148,9 @@ export class BatchingProducer {
     let current = new Map<string, TopicMessages>();
     let bytes = 0;
     for (const request of requests) {
-      for (const message of request.messages) {
-        const size = sizeOf(message);
+      for (let index = 0; index < request.messages.length; index++) {
+        const message = request.messages[index];
+        const size = request.sizes[index];
         if (bytes > 0 && bytes + size > this.config.maxBatchBytes) {
           result.push([...current.values()]);
           current = new Map();
