@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationError } from '@tagrelay/contracts';
+import { ServerHitEnvelope, ValidationError } from '@tagrelay/contracts';
 import type { ContainerRecord } from '@tagrelay/store';
 import { acceptsWriteKey, ContainerDirectory } from '../containers/container-directory';
 import {
@@ -11,7 +11,7 @@ import {
   unknownContainer,
 } from '../http/ingest-errors';
 import { RateLimiter } from '../http/rate-limiter';
-import { RequestFacts, serverEnvelope, webEnvelope } from './envelope.factory';
+import { KeyedEnvelope, RequestFacts, serverEnvelope, webEnvelope } from './envelope.factory';
 import { HIT_LIMITS } from './hit-limits';
 import { parseServerHit, parseWebHit } from './hit.parser';
 import { HitWriter } from './hit.writer';
@@ -35,8 +35,18 @@ export class HitIntake {
     private readonly writer: HitWriter,
   ) {}
 
+  /**
+   * `scope.bodyJson`: the JSON text of a single hit's body, when it was one
+   * (its variables then travel as that text).
+   */
   async acceptServerHits(
-    scope: { siteId: string; containerId: string; writeKey: string | undefined; bodyBytes: number },
+    scope: {
+      siteId: string;
+      containerId: string;
+      writeKey: string | undefined;
+      bodyBytes: number;
+      bodyJson: string | null;
+    },
     inputs: unknown[],
     facts: RequestFacts,
     batch: boolean,
@@ -47,28 +57,31 @@ export class HitIntake {
     if (scope.bodyBytes > limit) throw tooLarge(batch ? 'a batch' : 'a hit', limit);
     this.takeRate(container, inputs.length);
 
+    if (!batch) {
+      const hit = serverEnvelope(
+        container,
+        parseServerHit(inputs[0], 'body', scope.bodyJson),
+        facts,
+      );
+      await this.writer.writeServerHits([hit]);
+      return { accepted: 1, eventIds: [hit.envelope.eventId] };
+    }
+    const hits: KeyedEnvelope<ServerHitEnvelope>[] = [];
     const problems: { index: number; field: string; message: string }[] = [];
-    const hits = inputs.flatMap((input, index) => {
+    for (let index = 0; index < inputs.length; index++) {
       try {
-        return [
-          serverEnvelope(container, parseServerHit(input, batch ? `hits.${index}` : 'body'), facts),
-        ];
+        hits.push(serverEnvelope(container, parseServerHit(inputs[index], `hits.${index}`), facts));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         problems.push({ index, field: error.field, message: error.message });
-        return [];
       }
-    });
+    }
     if (problems.length > 0) {
-      if (!batch)
-        throw new ValidationError(problems[0].field, problems[0].message.replace(/^[^:]*: /, ''));
       throw new IngestHttpError(
         400,
         'invalid_batch',
         `${problems.length} of ${inputs.length} hits are invalid; nothing was written`,
-        {
-          items: problems,
-        },
+        { items: problems },
       );
     }
     await this.writer.writeServerHits(hits);

@@ -4,13 +4,21 @@ import { isValidEventId } from './uuid-v7';
 
 export type Variables = Record<string, unknown>;
 
-export interface ParsedServerHit {
+export interface ParsedHit {
   variables: Variables;
   /** The client's `event_id` when it is a valid id; else one is generated. */
   eventId: string | null;
 }
 
-export interface ParsedWebHit extends ParsedServerHit {
+export interface ParsedServerHit extends ParsedHit {
+  /**
+   * JSON text of exactly `variables` (the request body when it held nothing
+   * else), so the envelope need not serialise them again; else null.
+   */
+  variablesJson: string | null;
+}
+
+export interface ParsedWebHit extends ParsedHit {
   keys: Record<string, string>;
   cookies: Record<string, string>;
   consent: Record<string, boolean>;
@@ -20,11 +28,21 @@ export interface ParsedWebHit extends ParsedServerHit {
 /** Names that steer ingest and are not forwarded as variables. */
 const RESERVED = new Set(['event_id', 'key']);
 
-/** A server hit: one flat-ish object of variables (JSON, form or query). */
-export function parseServerHit(input: unknown, field = 'body'): ParsedServerHit {
+/**
+ * A server hit: one flat-ish object of variables (JSON, form or query).
+ * `json` is the text `input` was parsed from, when it was a JSON body.
+ */
+export function parseServerHit(
+  input: unknown,
+  field = 'body',
+  json: string | null = null,
+): ParsedServerHit {
   const object = asObject(input, field);
   const eventId = takeEventId(object, field);
-  return { variables: parseVariables(object, field), eventId };
+  const variables = parseVariables(object, field);
+  // NOTE: the text may repeat a name; JSON.parse kept the last value, was
+  // checked with it, and every consumer's JSON.parse keeps the same one.
+  return { variables, eventId, variablesJson: variables === object ? json : null };
 }
 
 /**

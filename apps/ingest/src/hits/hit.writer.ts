@@ -52,7 +52,7 @@ export class HitWriter {
     try {
       await this.producer.produce(
         topic,
-        hits.map(({ key, envelope }) => ({ key, value: JSON.stringify(envelope) })),
+        hits.map(({ key, json }) => ({ key, value: json })),
       );
       hitsWritten.inc({ kind }, hits.length);
     } catch (error) {

@@ -3,7 +3,7 @@ import { RequestFacts } from '../hits/envelope.factory';
 
 export function requestFacts(request: FastifyRequest): RequestFacts {
   const userAgent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: userAgent?.slice(0, 512), receivedAt: new Date() };
+  return { ip: request.ip, userAgent: userAgent?.slice(0, 512), receivedAt: Date.now() };
 }
 
 export function header(request: FastifyRequest, name: string): string | undefined {

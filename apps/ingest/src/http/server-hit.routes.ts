@@ -35,9 +35,8 @@ export function registerServerHitRoutes(
     { errorHandler },
     async (request, reply) => {
       const { siteId, containerId } = request.params;
-      return reply
-        .code(202)
-        .send(await accept(intake, request, siteId, containerId, [request.body], false));
+      const accepted = await accept(intake, request, siteId, containerId, [request.body], false);
+      return reply.code(202).send(accepted);
     },
   );
 
@@ -94,10 +93,11 @@ function accept(
   inputs: unknown[],
   batch: boolean,
   writeKey = header(request, 'x-api-key'),
-  bodyBytes = request.bodyBytes ?? 0,
+  bodyBytes = request.bodyBytes,
 ): Promise<AcceptedHits> {
+  const bodyJson = batch ? null : request.bodyJson;
   return intake.acceptServerHits(
-    { siteId, containerId, writeKey, bodyBytes },
+    { siteId, containerId, writeKey, bodyBytes, bodyJson },
     inputs,
     requestFacts(request),
     batch,

@@ -32,7 +32,7 @@ export function registerWebHitRoutes(
       const { siteId, containerId } = request.params;
       const origin = header(request, 'origin');
       await intake.acceptWebHit(
-        { siteId, containerId, origin, bodyBytes: request.bodyBytes ?? 0 },
+        { siteId, containerId, origin, bodyBytes: request.bodyBytes },
         request.body,
         requestFacts(request),
       );
