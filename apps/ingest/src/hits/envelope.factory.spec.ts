@@ -32,7 +32,7 @@ function jsonBody(text: string): { input: unknown; text: string } {
 describe(serverEnvelope.name, () => {
   it('writes the JSON of the envelope, whether the variables come as text or as an object', () => {
     const body = jsonBody(
-      ' {"user_id": "u-1", "amount": 12.5, "items": [{"sku": "A\\"1", "n": null}], "ok": true,' +
+      ' {"user_id": "u-1", "basket_id": "b\\"1\\\\", "amount": 12.5, "items": [{"sku": "A\\"1", "n": null}], "ok": true,' +
         ' "note": "caf\\u00e9 \\ud83d\\uded2"} ',
     );
     const fromText = serverEnvelope(
@@ -53,7 +53,7 @@ describe(serverEnvelope.name, () => {
     expect(fromText.envelope).toMatchObject({
       receivedAt: '2026-12-04T12:00:00.123Z',
       ip: '203.0.113.0',
-      keys: { user_id: 'u-1' },
+      keys: { user_id: 'u-1', basket_id: 'b"1\\' },
     });
   });
 
@@ -76,6 +76,26 @@ describe(serverEnvelope.name, () => {
 
     expect(JSON.parse(hit.json).variables).toEqual({ user_id: 'second' });
     expect(hit.envelope.keys).toEqual({ user_id: 'second' });
+  });
+
+  it.each([
+    'plain/1.0',
+    'with "quotes"',
+    'back\\slash',
+    'control\u0001char',
+    'lone \ud800 surrogate',
+    'emoji 🛒',
+    'line\u2028separator',
+  ])('writes the user agent %j as JSON.stringify would', (userAgent) => {
+    const hit = serverEnvelope(container, parseServerHit({ user_id: userAgent }), {
+      ...facts,
+      userAgent,
+    });
+
+    // As it reaches Kafka: UTF-8 bytes (a lone surrogate survives only escaped).
+    const written = JSON.parse(Buffer.from(hit.json, 'utf8').toString('utf8'));
+    expect(written).toEqual(hit.envelope);
+    expect(written).toMatchObject({ userAgent, keys: { user_id: userAgent } });
   });
 
   it('writes null ip and user agent, and a new time for each millisecond', () => {

@@ -59,13 +59,28 @@ export function serverEnvelopeJson(
 ): string {
   const variables = variablesJson ?? JSON.stringify(envelope.variables);
   return (
-    `{"v":${envelope.v},"kind":"server","eventId":${JSON.stringify(envelope.eventId)}` +
-    `,"siteId":${JSON.stringify(envelope.siteId)}` +
-    `,"containerId":${JSON.stringify(envelope.containerId)}` +
-    `,"receivedAt":${JSON.stringify(envelope.receivedAt)}` +
-    `,"ip":${JSON.stringify(envelope.ip)},"userAgent":${JSON.stringify(envelope.userAgent)}` +
-    `,"variables":${variables},"keys":${JSON.stringify(envelope.keys)}}`
+    `{"v":${envelope.v},"kind":"server","eventId":${jsonString(envelope.eventId)}` +
+    `,"siteId":${jsonString(envelope.siteId)},"containerId":${jsonString(envelope.containerId)}` +
+    `,"receivedAt":${jsonString(envelope.receivedAt)},"ip":${jsonString(envelope.ip)}` +
+    `,"userAgent":${jsonString(envelope.userAgent)},"variables":${variables}` +
+    `,"keys":${stringMapJson(envelope.keys)}}`
   );
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, controls, surrogates. */
+// eslint-disable-next-line no-control-regex -- JSON escapes exactly these control characters
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(value)`, without its cost for the common plain string. */
+function jsonString(value: string | null): string {
+  if (value === null) return 'null';
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+function stringMapJson(map: Record<string, string>): string {
+  let json = '';
+  for (const name in map) json += `${json ? ',' : ''}${jsonString(name)}:${jsonString(map[name])}`;
+  return `{${json}}`;
 }
 
 export function webEnvelope(
