@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     ]);
     return reply.code(202).send({ accepted: 1, eventIds: [eventId] });
   });
+  // Exit normally on the benchmark's SIGTERM, so a `--cpu-prof` profile is written.
+  process.once('SIGTERM', () => process.exit(0));
   const address = await app.listen({ port: Number(process.env.HTTP_PORT ?? 0), host: '127.0.0.1' });
   process.stdout.write(`listening ${address}\n`);
 }
