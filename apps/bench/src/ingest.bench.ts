@@ -111,6 +111,11 @@ export async function run(args: string[]): Promise<void> {
     const ratios = rounds.map(([bareRun, , ingestRun]) =>
       round(ingestRun['hits/s'] / bareRun['hits/s'], 2),
     );
+    rounds.forEach((runs, index) =>
+      console.log(
+        `round ${index + 1}: hits/s bare ${runs[0]['hits/s']}, floor ${runs[1]['hits/s']}, ingest ${runs[2]['hits/s']}`,
+      ),
+    );
     console.log(
       `ratio ingest/bare: ${round(real['hits/s'] / baseline['hits/s'], 2)} (medians; per round: ${ratios.join(', ')})`,
     );
