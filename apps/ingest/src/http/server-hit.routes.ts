@@ -84,7 +84,10 @@ export function registerServerHitRoutes(
   });
 }
 
-/** Hands a request's hits to the intake: key from `X-Api-Key`, size of the body. */
+/**
+ * Hands a request's hits to the intake: key from `X-Api-Key`, size of the
+ * body, and the body's JSON text when the body is the one hit.
+ */
 function accept(
   intake: HitIntake,
   request: FastifyRequest,
@@ -94,8 +97,8 @@ function accept(
   batch: boolean,
   writeKey = header(request, 'x-api-key'),
   bodyBytes = request.bodyBytes,
+  bodyJson = batch ? null : request.bodyJson,
 ): Promise<AcceptedHits> {
-  const bodyJson = batch ? null : request.bodyJson;
   return intake.acceptServerHits(
     { siteId, containerId, writeKey, bodyBytes, bodyJson },
     inputs,
@@ -114,5 +117,16 @@ function fromQuery(
   const query = request.query as Record<string, unknown>;
   const key =
     header(request, 'x-api-key') ?? (typeof query.key === 'string' ? query.key : undefined);
-  return accept(intake, request, siteId, containerId, [query], false, key, queryBytes(request));
+  // The hit is the query, not a body: no JSON text travels with it.
+  return accept(
+    intake,
+    request,
+    siteId,
+    containerId,
+    [query],
+    false,
+    key,
+    queryBytes(request),
+    null,
+  );
 }
