@@ -61,17 +61,17 @@ export async function run(args: string[]): Promise<void> {
     resolve(REPO_ROOT, 'apps/ingest/src/main.ts'),
     { ...childEnv, HTTP_PORT: String(ingestPort) },
     // e.g. BENCH_INGEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=.local/profiles"
-    (process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    nodeArgs('BENCH_INGEST_NODE_ARGS'),
   );
   const bare = start(
     resolve(REPO_ROOT, 'apps/bench/src/bare-fastify.server.ts'),
     { ...childEnv, HTTP_PORT: String(await freePort()) },
-    (process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    nodeArgs('BENCH_BARE_NODE_ARGS'),
   );
   const floor = start(
     resolve(REPO_ROOT, 'apps/bench/src/kafka-floor.server.ts'),
     { ...floorEnv, HTTP_PORT: String(await freePort()) },
-    (process.env.BENCH_FLOOR_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    nodeArgs('BENCH_FLOOR_NODE_ARGS'),
   );
   try {
     const ingestUrl = `http://127.0.0.1:${ingestPort}`;
@@ -93,8 +93,9 @@ export async function run(args: string[]): Promise<void> {
     // warm-up: JIT, connections, producer batches
     for (const server of servers) await load(server.url, body, connections, 3);
     // NOTE: rounds, each running the three servers one after the other: on a
-    // shared machine throughput drifts by 5-10% over a minute, and a ratio of
-    // runs made a minute apart carried that drift. Medians of the rounds.
+    // shared machine one server's throughput drifted by 10-15% between runs
+    // minutes apart, and a ratio of one pair of runs carried that drift.
+    // Medians of the rounds.
     const rounds: Run[][] = [];
     for (let index = 0; index < roundCount; index++) {
       const runs: Run[] = [];
@@ -137,6 +138,11 @@ export async function run(args: string[]): Promise<void> {
     floor.child.kill('SIGTERM');
     await env.cleanup();
   }
+}
+
+/** Node flags for a server from an environment variable, split on spaces. */
+function nodeArgs(variable: string): string[] {
+  return (process.env[variable] ?? '').split(' ').filter(Boolean);
 }
 
 /** One load run against one server, with the CPU it and the load generator used. */
